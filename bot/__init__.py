@@ -1,0 +1,1 @@
+"""The surfaces: command line, Slack and Discord, all on top of index/."""

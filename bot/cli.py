@@ -1,0 +1,248 @@
+"""`python -m bot ...`: the composition root; reads settings, builds the archive, runs a command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from index.errors import InputError
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Answer questions about news articles with verbatim, cited quotes.
+
+Ingest articles (text, HTML, Markdown, JSON, JSON Lines, RSS/Atom feeds, directories, URLs),
+then ask questions in plain words. Settings come from the environment and from a .env file
+in the current directory (see .env.example)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env")
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    data_dir = Path(args.data) if args.data else settings.data_dir
+    try:
+        return args.run(args, settings, data_dir)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--data",
+        metavar="DIR",
+        help="the data directory (default: the BOT_DATA_DIR setting, else ./data)",
+    )
+
+    ingest = commands.add_parser(
+        "ingest",
+        parents=[data],
+        help="add or update articles from files, directories and URLs",
+        description="Add articles from files, directories (read recursively) and http(s) URLs. "
+        "An article already in the archive is updated in place. A bad source is reported "
+        "and the others still go in; the exit status is 1 if any source failed.",
+    )
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, directory or URL")
+    ingest.set_defaults(run=_ingest)
+
+    ask = commands.add_parser(
+        "ask",
+        parents=[data],
+        help="answer a question with quotes and citations",
+        description="Answer a question in plain words with verbatim quotes and citations. "
+        "Give - as the question to read one question per line from standard input.",
+    )
+    ask.add_argument("question", metavar="QUESTION", help="the question, or - for standard input")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N quotes")
+    ask.set_defaults(run=_ask)
+
+    listing = commands.add_parser("list", parents=[data], help="list the articles, newest first")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.set_defaults(run=_list)
+
+    remove = commands.add_parser("remove", parents=[data], help="remove an article by id or URL")
+    remove.add_argument("article", metavar="ID_OR_URL")
+    remove.set_defaults(run=_remove)
+
+    reindex = commands.add_parser(
+        "reindex", parents=[data], help="rebuild the search index from the article store"
+    )
+    reindex.set_defaults(run=_reindex)
+
+    check = commands.add_parser(
+        "check", parents=[data], help="report whether the store and the search index agree"
+    )
+    check.set_defaults(run=_check)
+
+    console = commands.add_parser(
+        "console", parents=[data], help="an interactive prompt: ask, read, ask again"
+    )
+    console.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N quotes")
+    console.set_defaults(run=_console)
+    return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _archive(settings: Settings, data_dir: Path):
+    from index.archive import Archive
+
+    return Archive(data_dir, max_question_chars=settings.max_question_chars)
+
+
+def _ingest(args, settings: Settings, data_dir: Path) -> int:
+    from tqdm import tqdm
+
+    from index.fetch import Fetcher
+    from index.ingest import expand, ingest
+
+    fetcher = Fetcher(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_article_bytes,
+        allow_private=settings.allow_private_urls,
+    )
+    total = len(expand(args.sources)[0])
+    with (
+        _archive(settings, data_dir) as archive,
+        tqdm(total=total, unit="source", disable=None if total > 1 else True, leave=False) as bar,
+    ):
+        report = ingest(
+            archive,
+            args.sources,
+            fetcher=fetcher,
+            max_bytes=settings.max_article_bytes,
+            on_source=lambda source: bar.update(),
+        )
+    for line in report.failed:
+        print(f"error: {line}", file=sys.stderr)
+    if len(report.added) + len(report.updated) <= 20:
+        for status in ("added", "updated"):
+            for article in getattr(report, status):
+                print(f"{status}: {article.title} [{article.id}]")
+    print(f"{report.summary()} — {data_dir}")
+    return 1 if report.failed else 0
+
+
+def _ask(args, settings: Settings, data_dir: Path) -> int:
+    with _archive(settings, data_dir) as archive:
+        if args.question != "-":
+            return _answer_one(archive, args.question, args)
+        status = 0
+        for line in sys.stdin:
+            if line.strip():
+                status = max(status, _answer_one(archive, line.rstrip("\r\n"), args))
+                sys.stdout.flush()
+        return status
+
+
+def _answer_one(archive, question: str, args) -> int:
+    from bot.render.jsonout import answer_json
+    from bot.render.plain import render_answer
+
+    try:
+        answer = archive.ask(question, limit=args.limit)
+    except InputError as error:
+        if not getattr(args, "json", False):
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(
+            json.dumps(
+                {"question": question, "answers": [], "suggestion": None, "error": str(error)},
+                ensure_ascii=False,
+            )
+        )
+        return 1
+    if getattr(args, "json", False):
+        print(json.dumps(answer_json(answer), ensure_ascii=False))
+    else:
+        print(render_answer(answer, color=sys.stdout.isatty()))
+    return 0
+
+
+def _list(args, settings: Settings, data_dir: Path) -> int:
+    from bot.render.jsonout import article_json
+
+    with _archive(settings, data_dir) as archive:
+        articles = archive.articles()
+    if args.json:
+        print(json.dumps([article_json(a) for a in articles], ensure_ascii=False, indent=2))
+        return 0
+    for article in articles:
+        outlet = article.source or article.domain or ""
+        date = (article.published or "")[:10] or "undated   "
+        print(f"{article.id}  {date}  {outlet[:24]:<24}  {article.title}")
+    print(f"{len(articles)} article(s) in {data_dir}", file=sys.stderr)
+    return 0
+
+
+def _remove(args, settings: Settings, data_dir: Path) -> int:
+    with _archive(settings, data_dir) as archive:
+        article = archive.remove(args.article)
+    print(f"removed: {article.title} [{article.id}]")
+    return 0
+
+
+def _reindex(args, settings: Settings, data_dir: Path) -> int:
+    with _archive(settings, data_dir) as archive:
+        count = archive.reindex()
+        passages = archive.passages.passage_count()
+    print(f"reindexed {count} article(s), {passages} passage(s) — {data_dir}")
+    return 0
+
+
+def _check(args, settings: Settings, data_dir: Path) -> int:
+    with _archive(settings, data_dir) as archive:
+        result = archive.check()
+        count = archive.store.count()
+    if result.ok:
+        print(f"ok: the store and the search index agree on {count} article(s) — {data_dir}")
+        return 0
+    for name in ("missing", "stale", "extra"):
+        ids = getattr(result, name)
+        if ids:
+            print(f"{name} in the search index: {len(ids)} article(s): {' '.join(ids[:10])}")
+    print("run `python -m bot reindex` to rebuild the index from the store", file=sys.stderr)
+    return 1
+
+
+def _console(args, settings: Settings, data_dir: Path) -> int:
+    with _archive(settings, data_dir) as archive:
+        print(f"{archive.store.count()} article(s) in {data_dir}. Ask a question; Ctrl-D to quit.")
+        while True:
+            try:
+                question = input("question> ").strip()
+            except EOFError:
+                print()
+                return 0
+            if question.lower() in ("quit", "exit", ":q"):
+                return 0
+            if question:
+                _answer_one(archive, question, args)

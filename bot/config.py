@@ -1,0 +1,80 @@
+"""Settings.from_env(): every setting, read once at start-up and validated with clear errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import InputError
+
+
+class ConfigError(InputError):
+    """A setting that is missing or malformed; the message names the setting, never its value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, from the environment and `.env` (the CLI loads it) or given directly."""
+
+    data_dir: Path = Path("data")
+    max_article_bytes: int = 5_000_000
+    max_question_chars: int = 1000
+    fetch_timeout: float = 10.0
+    allow_private_urls: bool = False
+    log_level: str = "WARNING"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        return cls(
+            data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
+            max_article_bytes=_int(env, "MAX_ARTICLE_BYTES", cls.max_article_bytes, minimum=1),
+            max_question_chars=_int(env, "MAX_QUESTION_CHARS", cls.max_question_chars, minimum=1),
+            fetch_timeout=_float(env, "FETCH_TIMEOUT", cls.fetch_timeout),
+            allow_private_urls=_bool(env, "ALLOW_PRIVATE_URLS", cls.allow_private_urls),
+            log_level=_choice(
+                env, "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
+            ),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip().replace("_", "").replace(",", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}")
+    return int(raw)
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ConfigError(f"{name} must be a positive number of seconds")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false")
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().upper()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}")
+    return raw

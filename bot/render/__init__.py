@@ -1,0 +1,1 @@
+"""Renderers: an Answer in; plain text, JSON, Slack blocks or Discord embeds out."""

@@ -1,0 +1,51 @@
+"""Answer -> the JSON shape scripts rely on (`ask --json`)."""
+
+from __future__ import annotations
+
+from index.answer import Answer, Citation
+from index.article import Article
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "answers": [
+            {
+                "quote": quote.text,
+                "paragraph": quote.paragraph,
+                "score": round(quote.score, 4),
+                "highlights": [list(span) for span in quote.highlights],
+                "heading": quote.heading,
+                "article": citation_json(quote.citation),
+            }
+            for quote in answer.quotes
+        ],
+        "suggestion": answer.suggestion,
+    }
+
+
+def citation_json(citation: Citation) -> dict:
+    return {
+        "id": citation.article_id,
+        "title": citation.title,
+        "author": citation.author,
+        "source": citation.source,
+        "source_url": citation.source_url,
+        "url": citation.url,
+        "published": citation.published,
+        "updated": citation.updated,
+    }
+
+
+def article_json(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "author": article.author,
+        "source": article.source,
+        "source_url": article.source_url,
+        "url": article.url,
+        "published": article.published,
+        "updated": article.updated,
+        "paragraphs": len(article.paragraphs),
+    }

@@ -1,0 +1,51 @@
+"""Answer -> text for a terminal, with the matched words in bold where the terminal can show it."""
+
+from __future__ import annotations
+
+from index.answer import Answer, Citation, Quote
+
+BOLD, RESET = "\033[1m", "\033[0m"
+NO_ANSWER = "No passage in the archive answers this question."
+
+
+def render_answer(answer: Answer, *, color: bool = False) -> str:
+    lines = []
+    for number, quote in enumerate(answer.quotes, 1):
+        lines.append(f"[{number}] {emphasize(quote, color)}")
+        lines.append(f"    — {citation_line(quote.citation, quote.paragraph)}")
+        if quote.citation.url:
+            lines.append(f"    {quote.citation.url}")
+        elif quote.citation.source_url:
+            lines.append(
+                f"    {quote.citation.source_url} (the outlet; no link to the article itself)"
+            )
+        lines.append("")
+    if not answer.quotes:
+        lines.append(NO_ANSWER)
+    if answer.suggestion:
+        lines.append(f"Did you mean: {answer.suggestion}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def emphasize(quote: Quote, color: bool) -> str:
+    if not color:
+        return quote.text
+    parts, last = [], 0
+    for start, end in quote.highlights:
+        parts += [quote.text[last:start], BOLD, quote.text[start:end], RESET]
+        last = end
+    return "".join(parts) + quote.text[last:]
+
+
+def citation_line(citation: Citation, paragraph: int) -> str:
+    """“Title”, Author, Outlet (domain), 2025-08-24, updated 2025-08-25, paragraph 4"""
+    parts = [citation.author] if citation.author else []
+    outlet = citation.source or ""
+    domain = citation.domain
+    if domain and domain.lower() != outlet.lower():
+        outlet = f"{outlet} ({domain})" if outlet else domain
+    parts += [outlet] if outlet else []
+    parts += [citation.published[:10]] if citation.published else []
+    parts += [f"updated {citation.updated[:10]}"] if citation.updated else []
+    parts.append(f"paragraph {paragraph}")
+    return ", ".join([f"“{citation.title}”", *parts])

@@ -1,0 +1,1 @@
+"""The library: articles in, answers out. Knows nothing of chat platforms."""

@@ -1,0 +1,26 @@
+"""The expected failures: their messages are safe to show to users as they are."""
+
+
+class InputError(Exception):
+    """Bad input from a user or a source; the message says what was wrong."""
+
+
+class ReadError(InputError):
+    """A source (file, URL, feed entry) that could not be read into an article."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class FetchError(InputError):
+    """A URL that could not or may not be fetched."""
+
+
+class QuestionError(InputError):
+    """A question that cannot be asked as it is (empty, too long)."""
+
+
+class NotFound(InputError):
+    """An article named by id or URL that the archive does not hold."""

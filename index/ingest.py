@@ -1,0 +1,127 @@
+"""Sources (files, directories, URLs) -> articles in the archive; one bad source fails alone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.archive import Archive
+from index.article import Article
+from index.errors import InputError, ReadError
+from index.fetch import Fetcher
+from index.readers import SUFFIX_FORMATS, read
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
+BATCH_ARTICLES = 200  # articles stored and indexed per commit
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, article by article and source by source."""
+
+    added: list[Article] = field(default_factory=list)
+    updated: list[Article] = field(default_factory=list)
+    unchanged: list[Article] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # one clear line per bad source or item
+    skipped: list[str] = field(default_factory=list)  # files in directories of other types
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated"]
+        parts += [f"{len(self.unchanged)} unchanged", f"{len(self.failed)} failed"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped (not an article format)")
+        return ", ".join(parts)
+
+
+def expand(sources: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(sources to read, files skipped): directories become the article files inside them."""
+    found: list[str] = []
+    skipped: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if is_url(source) or not path.is_dir():
+            found.append(source)
+            continue
+        for child in sorted(path.rglob("*")):
+            relative = child.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts) or not child.is_file():
+                continue
+            if child.suffix.lower() in SUFFIX_FORMATS:
+                found.append(str(child))
+            else:
+                skipped.append(str(child))
+    return found, skipped
+
+
+def ingest(
+    archive: Archive,
+    sources: Iterable[str],
+    *,
+    fetcher: Fetcher | None = None,
+    max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    on_source: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Read every source and store what it holds; bad sources are reported, never fatal."""
+    fetcher = fetcher or Fetcher(max_bytes=max_bytes)
+    files, skipped = expand(sources)
+    report = IngestReport(skipped=skipped)
+    batch: list[Article] = []
+    for source in files:
+        try:
+            items = read_source(source, fetcher, max_bytes)
+        except InputError as error:
+            items = [error]
+        except Exception as error:  # a reader bug must not stop the other sources
+            log.exception("Unexpected failure reading %s", source)
+            items = [ReadError(source, f"could not be read ({type(error).__name__})")]
+        for item in items:
+            if isinstance(item, Article):
+                batch.append(item)
+            else:
+                report.failed.append(str(item))
+        if len(batch) >= BATCH_ARTICLES:
+            _store(archive, batch, report)
+            batch = []
+        if on_source:
+            on_source(source)
+    _store(archive, batch, report)
+    return report
+
+
+def read_source(source: str, fetcher: Fetcher, max_bytes: int) -> list[Article | InputError]:
+    """The articles in one file or URL, and a ReadError for each bad item among them."""
+    if is_url(source):
+        fetched = fetcher.get(source)
+        return read(
+            fetched.data,
+            fetched.url,
+            content_type=fetched.content_type,
+            charset=fetched.charset,
+            url=fetched.url,
+        )
+    path = Path(source)
+    if not path.exists():
+        raise ReadError(source, "no such file or directory")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(source, f"{size:,} bytes, over the {max_bytes:,}-byte limit per file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(source, f"could not be read ({error.strerror})") from None
+    return read(data, source)
+
+
+def is_url(source: str) -> bool:
+    return "://" in source
+
+
+def _store(archive: Archive, batch: list[Article], report: IngestReport) -> None:
+    if not batch:
+        return
+    for stored in archive.add(batch):
+        getattr(report, stored.status).append(stored.article)

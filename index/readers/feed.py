@@ -1,0 +1,66 @@
+"""RSS and Atom feeds: every entry an article, with its full content where the feed has it."""
+
+from __future__ import annotations
+
+import feedparser
+
+from index.article import Article, Paragraph
+from index.errors import ReadError
+from index.readers.html import fragment_paragraphs
+from index.readers.meta import clean, derive_title, iso_date, outlet_for
+
+
+def read_feed(data: bytes, origin: str | None = None) -> list[Article | ReadError]:
+    """One article per entry; an entry without text is a ReadError beside the others."""
+    parsed = feedparser.parse(data)
+    name = origin or "feed"
+    if not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        reason = f"not a readable feed ({problem})" if problem else "the feed has no entries"
+        raise ReadError(name, reason)
+    feed = parsed.feed
+    source, source_url = outlet_for(feed.get("link"))
+    source = clean(feed.get("title") or "") or source
+    results: list[Article | ReadError] = []
+    for number, entry in enumerate(parsed.entries, 1):
+        paragraphs = _entry_paragraphs(entry)
+        label = f"{name} entry {number}" + (f" ({entry.title!r})" if entry.get("title") else "")
+        if not paragraphs:
+            results.append(ReadError(label, "the entry has no text"))
+            continue
+        link = entry.get("link")
+        entry_source, entry_source_url = outlet_for(link)
+        results.append(
+            Article(
+                title=clean(entry.get("title") or "") or derive_title(paragraphs, link),
+                paragraphs=tuple(paragraphs),
+                author=clean(entry.get("author") or "") or None,
+                source=source or entry_source,
+                source_url=source_url or entry_source_url,
+                url=link,
+                published=iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+                updated=_updated(entry),
+                origin=label,
+            )
+        )
+    return results
+
+
+def _entry_paragraphs(entry) -> list[Paragraph]:
+    for content in [*entry.get("content", []), entry.get("summary_detail")]:
+        if not content or not content.get("value"):
+            continue
+        if content.get("type") == "text/plain":
+            chunks = content["value"].split("\n")
+            paragraphs = [Paragraph(clean(c)) for c in chunks if clean(c)]
+        else:
+            paragraphs = fragment_paragraphs(content["value"])
+        if paragraphs:
+            return paragraphs
+    return []
+
+
+def _updated(entry) -> str | None:
+    """The entry's update time, when it differs from its publication time."""
+    published, updated = entry.get("published_parsed"), entry.get("updated_parsed")
+    return iso_date(updated) if published and updated and updated != published else None

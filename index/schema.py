@@ -1,0 +1,84 @@
+"""The Whoosh schema and its analyzer: the only place field names and analysis live."""
+
+from __future__ import annotations
+
+from whoosh import analysis, fields
+from whoosh.support.charset import accent_map
+
+# Same-length replacements, so that token offsets still point into the original text.
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
+WORD_PATTERN = r"\w+(?:[.'&]\w+)*"
+
+
+class FoldingTokenizer(analysis.RegexTokenizer):
+    """A RegexTokenizer that reads curly quotes and apostrophes as straight ones."""
+
+    def __call__(self, value, **kwargs):
+        return super().__call__(value.translate(_FOLD), **kwargs)
+
+
+class PossessiveFilter(analysis.Filter):
+    """Apostrophes never split or block a match: Moscow's -> moscow, don't -> dont."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if "'" in token.text:
+                token.text = token.text.removesuffix("'s").replace("'", "")
+            yield token
+
+
+def text_analyzer() -> analysis.Analyzer:
+    """Words folded (case, accents, curly quotes), stop words dropped, English stems."""
+    return (
+        FoldingTokenizer(WORD_PATTERN)
+        | analysis.LowercaseFilter()
+        | PossessiveFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.StopFilter()
+        | analysis.StemFilter(cachesize=100_000)
+    )
+
+
+def name_analyzer() -> analysis.Analyzer:
+    """Names (authors, outlets): folded words, no stems, no stop words."""
+    return (
+        FoldingTokenizer(WORD_PATTERN)
+        | analysis.LowercaseFilter()
+        | PossessiveFilter()
+        | analysis.CharsetFilter(accent_map)
+    )
+
+
+def passage_schema() -> fields.Schema:
+    """One document per body paragraph, carrying everything its citation needs."""
+    text = text_analyzer()
+    names = name_analyzer()
+    return fields.Schema(
+        passage=fields.ID(stored=True, unique=True),  # "<article id>/<paragraph number>"
+        article=fields.ID(stored=True),
+        version=fields.ID(),  # "<article id>@<content hash>": what the index holds of each article
+        paragraph=fields.STORED(),
+        body=fields.TEXT(analyzer=text, stored=True, phrase=True, spelling=True),
+        heading=fields.TEXT(analyzer=text, stored=True, phrase=False),
+        title=fields.TEXT(analyzer=text, stored=True, phrase=False),
+        author=fields.TEXT(analyzer=names, stored=True, phrase=False),
+        source=fields.TEXT(analyzer=names, stored=True, phrase=False),
+        source_url=fields.STORED(),
+        url=fields.STORED(),
+        published=fields.STORED(),
+        day=fields.ID(),  # the publication date, YYYY-MM-DD, for since: and until:
+        updated=fields.STORED(),
+    )
+
+
+_TEXT = text_analyzer()
+
+
+def terms_of(text: str) -> list[str]:
+    """The index terms of a text, in order (a word may give none: stop words)."""
+    return [token.text for token in _TEXT(text)]
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) for every indexed word of a text, the offsets into the text itself."""
+    return [(t.text, t.startchar, t.endchar) for t in _TEXT(text, chars=True, mode="index")]
