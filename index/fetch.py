@@ -108,7 +108,7 @@ class Fetcher:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchError(
-                    f"{url}: {int(declared):,} bytes, over the {self.max_bytes:,} limit"
+                    f"{url}: {int(declared):,} bytes, over the {self.max_bytes:,}-byte limit"
                 )
             body = bytearray()
             for chunk in response.stream(_CHUNK, decode_content=True):

@@ -38,7 +38,9 @@ def read_feed(data: bytes, origin: str | None = None) -> list[Article | ReadErro
                 source=source or entry_source,
                 source_url=source_url or entry_source_url,
                 url=link,
-                published=iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+                published=iso_date(
+                    _field(entry, "published_parsed") or _field(entry, "updated_parsed")
+                ),
                 updated=_updated(entry),
                 origin=label,
             )
@@ -62,5 +64,10 @@ def _entry_paragraphs(entry) -> list[Paragraph]:
 
 def _updated(entry) -> str | None:
     """The entry's update time, when it differs from its publication time."""
-    published, updated = entry.get("published_parsed"), entry.get("updated_parsed")
+    published, updated = _field(entry, "published_parsed"), _field(entry, "updated_parsed")
     return iso_date(updated) if published and updated and updated != published else None
+
+
+def _field(entry, key: str):
+    """A field as the feed gave it, without feedparser's deprecated fallbacks between fields."""
+    return dict.get(entry, key)

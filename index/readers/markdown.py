@@ -68,7 +68,8 @@ def _body(body: str, title: str | None) -> tuple[str | None, list[Paragraph]]:
         text = clean(_inline_text(token))
         opener = tokens[i - 1]
         if opener.type == "heading_open":
-            if opener.tag == "h1" and not title and not paragraphs and heading is None:
+            leading = opener.tag == "h1" and not paragraphs and heading is None
+            if leading and title in (None, text):
                 title = text
             else:
                 heading = text or heading

@@ -20,7 +20,7 @@ _HEADER_ALIASES = {
     "link": "url",
     "date": "published",
 }
-_BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})$")
+_BYLINE = re.compile(r"^[Bb]y\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})$")
 _URL = re.compile(r"https?://[^\s,;)\]>\"“”]+")
 _SOURCE_LINE = re.compile(
     r"^(click (this|the|here)\b.*\b(original|source)\b|originally (published|appeared)\b|"

@@ -1,0 +1,104 @@
+"""The archive: SQLite store and Whoosh index in step, identity, updates, removal, repair."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from index.archive import Archive
+from index.article import Article, Paragraph
+from index.errors import NotFound
+
+
+def article(title="Dam inspection set for May", url=None, text="The dam will be inspected.", **kw):
+    return Article(title=title, paragraphs=(Paragraph(text),), url=url, **kw)
+
+
+def test_same_article_twice_is_stored_once(archive):
+    first = archive.add([article()])
+    second = archive.add([article()])
+    assert [s.status for s in first] == ["added"]
+    assert [s.status for s in second] == ["unchanged"]
+    assert archive.store.count() == 1
+    assert archive.passages.passage_count() == 1
+
+
+def test_an_article_with_a_url_is_updated_in_place(archive):
+    url = "https://courier.example/dam?utm_source=feed#top"
+    archive.add([article(url=url, text="The dam will be inspected in May.")])
+    [stored] = archive.add(
+        [article(url="https://COURIER.example/dam", text="The dam will be inspected in June.")]
+    )
+    assert stored.status == "updated"
+    assert archive.store.count() == 1
+    assert archive.passages.passage_count() == 1
+    assert archive.ask("when will the dam be inspected?").quotes[0].text.endswith("in June.")
+    assert all("May" not in quote.text for quote in archive.ask("dam inspected May").quotes)
+
+
+def test_without_a_url_the_content_is_the_identity(archive):
+    archive.add([article(text="One text."), article(text="Another text.")])
+    assert archive.store.count() == 2
+
+
+def test_find_and_remove_by_id_or_url(archive):
+    url = "https://courier.example/ferry"
+    archive.add([article(url=url, text="Ferry fares rise."), article(text="Bridge closes.")])
+    assert archive.find(url + "?utm_medium=email").url == url
+    removed = archive.remove(url)
+    assert removed.url == url
+    assert archive.store.count() == 1
+    assert not archive.ask("ferry fares").quotes
+    with pytest.raises(NotFound, match="ferry"):
+        archive.remove(url)
+
+
+def test_store_survives_and_index_is_rebuilt_from_it(tmp_path):
+    with Archive(tmp_path) as first:
+        first.add([article(text="Lighthouse tours resume in July.")])
+    (tmp_path / "passages").rename(tmp_path / "lost")
+    with Archive(tmp_path) as second:
+        assert not second.check().ok
+        assert second.reindex() == 1
+        assert second.check().ok
+        assert second.ask("lighthouse tours").quotes
+
+
+def test_an_interrupted_ingest_is_finished_at_the_next_start(tmp_path, caplog):
+    with Archive(tmp_path) as first:
+        first.store.put([article(text="Stored, but the process died before indexing it.")])
+        assert first.check().missing
+    with Archive(tmp_path) as second:
+        assert second.check().ok
+        assert second.ask("process died before indexing").quotes
+    assert "Repairing the search index" in caplog.text
+
+
+def test_an_interrupted_removal_is_finished_at_the_next_start(tmp_path):
+    with Archive(tmp_path) as first:
+        first.add([article(text="Soon to be removed.")])
+        first.store.mark_removed(first.articles()[0].id)
+    with Archive(tmp_path) as second:
+        assert second.check().ok
+        assert not second.ask("soon removed").quotes
+        assert second.store.count() == 0
+    rows = sqlite3.connect(tmp_path / "articles.sqlite3").execute("SELECT count(*) FROM articles")
+    assert rows.fetchone()[0] == 0
+
+
+def test_articles_are_listed_newest_first(archive):
+    archive.add(
+        [
+            article(text="Old.", published="2024-01-01"),
+            article(text="Undated."),
+            article(text="New.", published="2026-02-03T10:00:00+00:00"),
+        ]
+    )
+    assert [a.paragraphs[0].text for a in archive.articles()] == ["New.", "Old.", "Undated."]
+
+
+def test_source_ids_survive_the_round_trip_through_the_store(archive):
+    archive.add([article(key="cms-77", text="Keyed.")])
+    assert archive.find("cms-77").id == "cms-77"
+    assert archive.articles()[0].id == "cms-77"

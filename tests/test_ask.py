@@ -1,0 +1,82 @@
+"""Asking: natural-language questions, verbatim quotes, highlights and citations."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.errors import QuestionError
+from index.ingest import ingest
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture
+def seeded(archive, seed_path):
+    report = ingest(archive, [str(seed_path)])
+    assert len(report.added) == 1
+    return archive
+
+
+def test_the_defining_question_finds_the_guarantors_passage(seeded, seed_path):
+    answer = seeded.ask("who are the proposed guarantors?")
+    top = answer.quotes[0]
+    assert "a group of guarantors" in top.text
+    assert top.text in seed_path.read_text(encoding="utf-8")
+    assert top.paragraph == 4
+    assert top.citation.author == "Diane Duenez"
+    assert top.citation.source == "Straight Arrow News"
+    assert top.citation.domain == "straightarrownews.com"
+
+
+def test_highlights_point_at_the_matched_words(seeded):
+    top = seeded.ask("who are the proposed guarantors?").quotes[0]
+    marked = {top.text[start:end].lower() for start, end in top.highlights}
+    assert marked == {"proposed", "guarantors"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "guarantors?",
+        "guarantor*",
+        "title:guarantors",
+        '"group of guarantors',
+        "(guarantors",
+        "guarantors AND OR NOT",
+        "NOT guarantors",
+        "guarantors^5 ~2 [a TO z] {x}",
+        "\\guarantors/ +guarantors -guarantors",
+    ],
+)
+def test_query_syntax_in_a_question_is_just_words(seeded, question):
+    answer = seeded.ask(question)
+    assert answer.quotes, question
+    assert "group of guarantors" in answer.quotes[0].text
+
+
+def test_a_question_of_only_filler_or_punctuation_has_no_answer(seeded):
+    assert seeded.ask("what did they say about it?").quotes == ()
+    assert seeded.ask("??? *** :::").quotes == ()
+
+
+def test_every_quote_is_verbatim_from_its_article(archive):
+    ingest(archive, [str(SAMPLES)])
+    texts = {a.id: [p.text for p in a.paragraphs] for a in archive.articles()}
+    for question in ["bridge vote", "transit pass price", "library mondays", "solar panels"]:
+        answer = archive.ask(question)
+        assert answer.quotes, question
+        for quote in answer.quotes:
+            paragraphs = texts[quote.citation.article_id]
+            assert quote.text.strip("…") in paragraphs[quote.paragraph - 1]
+
+
+def test_an_empty_or_overlong_question_is_refused_with_a_reason(archive):
+    with pytest.raises(QuestionError, match="empty"):
+        archive.ask("   \n\t ")
+    with pytest.raises(QuestionError, match="limit is 1,000"):
+        archive.ask("why " * 400)
+
+
+def test_unknown_word_gets_a_suggestion_from_the_archive(seeded):
+    answer = seeded.ask("guarantours")
+    assert answer.quotes == ()
+    assert answer.suggestion == "guarantors"
