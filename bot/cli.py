@@ -103,6 +103,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N quotes")
     console.set_defaults(run=_console)
+
+    slack = commands.add_parser(
+        "slack",
+        parents=[data],
+        help="run the Slack bot (Socket Mode, or --http for the Events API)",
+        description="Run the Slack bot. Socket Mode by default (SLACK_BOT_TOKEN and "
+        "SLACK_APP_TOKEN); with --http, serve the Events API, slash commands and "
+        "interactivity on /slack/events and a health check on /healthz (SLACK_BOT_TOKEN "
+        "and SLACK_SIGNING_SECRET).",
+    )
+    slack.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    slack.add_argument("--port", type=_positive, default=3000, help="HTTP port (default 3000)")
+    slack.set_defaults(run=_slack)
+
+    discord = commands.add_parser(
+        "discord",
+        parents=[data],
+        help="run the Discord bot",
+        description="Run the Discord bot (DISCORD_TOKEN): slash commands and mentions.",
+    )
+    discord.set_defaults(run=_discord)
+
+    feedback = commands.add_parser(
+        "feedback", parents=[data], help="the votes given to answers in Slack and Discord"
+    )
+    feedback.add_argument("--json", action="store_true", help="print a JSON array")
+    feedback.set_defaults(run=_feedback)
     return parser
 
 
@@ -116,6 +143,56 @@ def _archive(settings: Settings, data_dir: Path):
     from index.archive import Archive
 
     return Archive(data_dir, max_question_chars=settings.max_question_chars)
+
+
+def _feedback_store(data_dir: Path):
+    from index.feedback import FeedbackStore
+
+    return FeedbackStore(data_dir / "feedback.sqlite3")
+
+
+def _slack(args, settings: Settings, data_dir: Path) -> int:
+    settings.require_slack(http=args.http)
+    from bot.slack_app import run
+
+    with _archive(settings, data_dir) as archive:
+        return run(settings, archive, _feedback_store(data_dir), http=args.http, port=args.port)
+
+
+def _discord(args, settings: Settings, data_dir: Path) -> int:
+    settings.require_discord()
+    from bot.discord_app import run
+
+    with _archive(settings, data_dir) as archive:
+        return run(settings, archive, _feedback_store(data_dir))
+
+
+def _feedback(args, settings: Settings, data_dir: Path) -> int:
+    store = _feedback_store(data_dir)
+    votes = store.votes()
+    store.close()
+    if args.json:
+        rows = [
+            {
+                "vote": v.vote,
+                "user": v.user,
+                "voted_at": v.voted_at,
+                "surface": v.answer.surface,
+                "question": v.answer.question,
+                "context": v.answer.context,
+                "quotes": v.answer.quotes,
+            }
+            for v in votes
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for v in votes:
+        mark = "👍" if v.vote > 0 else "👎"
+        shown = ", ".join(f"{q['article']} ¶{q['paragraph']}" for q in v.answer.quotes) or "none"
+        print(f"{v.voted_at}  {mark}  {v.answer.surface}  {v.answer.question!r}  quotes: {shown}")
+    up = sum(v.vote > 0 for v in votes)
+    print(f"{len(votes)} vote(s): {up} 👍, {len(votes) - up} 👎", file=sys.stderr)
+    return 0
 
 
 def _ingest(args, settings: Settings, data_dir: Path) -> int:

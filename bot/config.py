@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import InputError
@@ -23,6 +23,20 @@ class Settings:
     fetch_timeout: float = 10.0
     allow_private_urls: bool = False
     log_level: str = "WARNING"
+    rate_limit_per_minute: int = 10  # questions per user per minute in chat; 0: no limit
+    # Slack (secrets are kept out of repr so they never reach a log line)
+    slack_bot_token: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_api_url: str = "https://slack.com/api/"
+    slack_ask_ephemeral: bool = False
+    slack_editors: frozenset[str] = frozenset()
+    # Discord
+    discord_token: str = field(default="", repr=False)
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg"
+    discord_guild_ids: tuple[int, ...] = ()
+    discord_editor_role: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -78,3 +92,33 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     if raw not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}")
     return raw
+
+
+def _token(value: str, name: str, prefix: str) -> None:
+    if not value:
+        raise ConfigError(f"{name} is not set; it should be a token starting with {prefix}")
+    if not value.startswith(prefix) or any(c.isspace() for c in value):
+        raise ConfigError(f"{name} is malformed; it should be a token starting with {prefix}")
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    scheme, _, rest = raw.partition("://")
+    if scheme.lower() not in schemes or not rest:
+        raise ConfigError(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}"
+        )
+    return raw
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str]:
+    return [part.strip() for part in env.get(name, "").replace(";", ",").split(",") if part.strip()]
+
+
+def _ids(env: Mapping[str, str], name: str) -> list[int]:
+    values = _list(env, name)
+    if not all(v.isdigit() for v in values):
+        raise ConfigError(f"{name} must be a comma-separated list of numeric IDs")
+    return [int(v) for v in values]

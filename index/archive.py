@@ -10,7 +10,7 @@ from pathlib import Path
 from index.answer import Answer, Answerer
 from index.article import Article
 from index.errors import NotFound
-from index.question import MAX_QUESTION_CHARS, parse_question
+from index.question import MAX_QUESTION_CHARS, follow_up, parse_question
 from index.search import PassageIndex
 from index.store import ArticleStore, Stored
 
@@ -78,9 +78,15 @@ class Archive:
         """Every article, newest first."""
         return list(self.store.articles())
 
-    def ask(self, question: str, limit: int = 5) -> Answer:
-        """The quotes that answer a question in plain words, with their citations."""
-        return self._answerer.answer(parse_question(question, self._max_question_chars), limit)
+    def ask(self, question: str, limit: int = 5, context: str | None = None) -> Answer:
+        """The quotes that answer a question in plain words, with their citations.
+
+        `context` is the first question of a conversation that this one follows up.
+        """
+        parsed = parse_question(question, self._max_question_chars)
+        if context:
+            parsed = follow_up(parsed, parse_question(context, self._max_question_chars))
+        return self._answerer.answer(parsed, limit)
 
     def sync(self) -> int:
         """Finish what an interrupted run left undone; returns how many articles it repaired."""

@@ -52,3 +52,11 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
 def _printable(text: str) -> str:
     """Control and format characters become spaces; letters of every script stay."""
     return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text)
+
+
+def follow_up(question: Question, first: Question) -> Question:
+    """A follow-up ("and who pays for it?") read in the context of its thread's first question:
+    its own words first, then the first question's words it does not repeat."""
+    own = {w.lower() for w in question.words}
+    words = question.words + tuple(w for w in first.words if w.lower() not in own)
+    return Question(text=question.text, words=words, filters=question.filters or first.filters)
