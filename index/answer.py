@@ -47,6 +47,7 @@ class Answer:
     question: str
     quotes: tuple[Quote, ...]
     suggestion: str | None = None  # the question with unknown words replaced by known ones
+    corrected: str | None = None  # the corrected question these quotes answer, if it was corrected
 
 
 class Answerer:

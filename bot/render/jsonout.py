@@ -21,6 +21,7 @@ def answer_json(answer: Answer) -> dict:
             for quote in answer.quotes
         ],
         "suggestion": answer.suggestion,
+        "corrected": answer.corrected,
     }
 
 

@@ -9,7 +9,7 @@ NO_ANSWER = "No passage in the archive answers this question."
 
 
 def render_answer(answer: Answer, *, color: bool = False) -> str:
-    lines = []
+    lines = [f"(Showing results for: {answer.corrected})", ""] if answer.corrected else []
     for number, quote in enumerate(answer.quotes, 1):
         lines.append(f"[{number}] {emphasize(quote, color)}")
         lines.append(f"    — {citation_line(quote.citation, quote.paragraph)}")
