@@ -49,7 +49,39 @@ class Settings:
             log_level=_choice(
                 env, "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
+            rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+            slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_api_url=_url(env, "SLACK_API_URL", cls.slack_api_url, ("http", "https")),
+            slack_ask_ephemeral=_bool(env, "SLACK_ASK_EPHEMERAL", cls.slack_ask_ephemeral),
+            slack_editors=frozenset(_list(env, "SLACK_EDITORS")),
+            discord_token=env.get("DISCORD_TOKEN", "").strip(),
+            discord_api_base=_url(env, "DISCORD_API_BASE", cls.discord_api_base, ("http", "https")),
+            discord_gateway_url=_url(
+                env, "DISCORD_GATEWAY_URL", cls.discord_gateway_url, ("ws", "wss")
+            ),
+            discord_guild_ids=tuple(_ids(env, "DISCORD_GUILD_IDS")),
+            discord_editor_role=env.get("DISCORD_EDITOR_ROLE", "").strip(),
         )
+
+    def require_slack(self, *, http: bool) -> None:
+        """Stop start-up with a message naming the first missing or malformed Slack setting."""
+        _token(self.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
+        if http:
+            if not self.slack_signing_secret:
+                raise ConfigError("SLACK_SIGNING_SECRET is not set; HTTP mode needs it")
+        else:
+            _token(self.slack_app_token, "SLACK_APP_TOKEN", "xapp-")
+
+    def require_discord(self) -> None:
+        """Stop start-up of the Discord bot unless its token is set and well formed."""
+        if not self.discord_token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set; copy the bot token from the Developer Portal's Bot page"
+            )
+        if any(c.isspace() for c in self.discord_token):
+            raise ConfigError("DISCORD_TOKEN is malformed; it should be one word, without spaces")
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
