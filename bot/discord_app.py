@@ -1,0 +1,263 @@
+"""The Discord bot: slash commands, mentions and buttons call the archive; embeds come back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import re
+import signal
+from collections import OrderedDict
+from collections.abc import Callable
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from bot.config import Settings
+from bot.discord_commands import add_commands
+from bot.discord_endpoints import endpoints, intents, invite_url
+from bot.discord_mentions import answer_mention
+from bot.discord_ui import APOLOGY, AnswerButton, respond, tell
+from bot.ratelimit import RateLimiter, Verdict
+from bot.render.embeds import (
+    MORE_TEMPLATE,
+    QUOTES_SHOWN,
+    VOTE_TEMPLATE,
+    Message,
+    answer_message,
+    text_message,
+)
+from index.archive import Archive
+from index.feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 1.5  # seconds to wait for an answer before telling Discord "thinking…"
+MAX_SHOWN = 30  # the "More" button stops after this many quotes
+THREADS_KEPT = 10_000  # answer messages remembered for follow-up replies
+SLOW_DOWN = "You are asking quickly: the limit is {n} per minute. Please wait a moment."
+
+
+def run(settings: Settings, archive: Archive, feedback: FeedbackStore) -> int:
+    """`python -m bot discord`: run until Ctrl-C or SIGTERM; 0 on a clean stop, else 1."""
+
+    async def main() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        return await serve(settings, archive, feedback, stop=stop)
+
+    return asyncio.run(main())
+
+
+async def serve(
+    settings: Settings,
+    archive: Archive,
+    feedback: FeedbackStore,
+    *,
+    stop: asyncio.Event | None = None,
+    announce: Callable[[str], None] = print,
+    defer_after: float = DEFER_AFTER,
+) -> int:
+    """Connect and answer until `stop` is set (0) or the connection fails for good (1)."""
+    stop = stop or asyncio.Event()
+    redact = _Redact(settings.discord_token)
+    handlers = [*logging.getLogger().handlers, logging.lastResort]
+    for handler in filter(None, handlers):
+        handler.addFilter(redact)
+    try:
+        with endpoints(settings.discord_api_base, settings.discord_gateway_url):
+            bot = NewsBot(settings, archive, feedback, announce=announce, defer_after=defer_after)
+            async with bot:
+                running = asyncio.create_task(bot.start(settings.discord_token))
+                stopping = asyncio.create_task(stop.wait())
+                await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                if not running.done():
+                    await bot.close()
+                return _exit_status(await asyncio.gather(running, return_exceptions=True))
+    finally:
+        for handler in filter(None, handlers):
+            handler.removeFilter(redact)
+
+
+def _exit_status(outcome: list) -> int:
+    error = outcome[0]
+    if not isinstance(error, BaseException):
+        return 0
+    closed = isinstance(error, discord.ConnectionClosed)
+    if isinstance(error, discord.LoginFailure) or (closed and error.code == 4004):
+        log.error(
+            "Discord refused DISCORD_TOKEN; copy it again from the Developer Portal's Bot page"
+        )
+    elif isinstance(error, discord.PrivilegedIntentsRequired):
+        log.error("Discord asks for a privileged intent, which this bot never requests")
+    elif closed:
+        log.error("The Discord gateway closed the connection (code %s)", error.code)
+    elif isinstance(error, discord.HTTPException):
+        log.error("Discord answered HTTP %s during start-up", error.status)
+    elif isinstance(error, OSError | aiohttp.ClientError | TimeoutError | discord.GatewayNotFound):
+        log.error("Could not reach Discord (DISCORD_API_BASE, DISCORD_GATEWAY_URL): %s", error)
+    elif isinstance(error, asyncio.CancelledError):
+        return 0
+    else:
+        log.error("The Discord bot stopped on an unexpected error", exc_info=error)
+    return 1
+
+
+class _Redact(logging.Filter):
+    """Replaces the token in any log record, message or traceback, should one carry it."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._token:
+            return True
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "[DISCORD_TOKEN]"), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self._token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "[DISCORD_TOKEN]")
+        return True
+
+
+class NewsBot(discord.Client):
+    """One Discord connection over one archive; every search runs off the event loop."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        archive: Archive,
+        feedback: FeedbackStore,
+        *,
+        announce: Callable[[str], None] = print,
+        defer_after: float = DEFER_AFTER,
+    ):
+        # discord.py's own switches for its "voice will NOT be supported" start-up warnings:
+        # this bot never joins voice, so they would only puzzle whoever reads the log.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        self.settings = settings
+        self.archive = archive
+        self.feedback = feedback
+        self.defer_after = defer_after
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.error(self._command_failed)
+        self._announce = announce
+        self._threads: OrderedDict[int, str] = OrderedDict()  # answer message -> 1st question
+        add_commands(self)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(AnswerButton)
+        self._announce(f"Invite the bot to a server: {invite_url(self.application_id)}")
+        guild_ids = self.settings.discord_guild_ids
+        for guild_id in guild_ids:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self._sync(guild)
+        if not guild_ids:
+            await self._sync(None)
+
+    async def _sync(self, guild: discord.Object | None) -> None:
+        where = f"server {guild.id}" if guild else "all servers (may take up to an hour)"
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.Forbidden:
+            log.error("Could not sync slash commands to %s: invite the bot with the link", where)
+        except discord.HTTPException as error:
+            log.error("Could not sync slash commands to %s: HTTP %s", where, error.status)
+        else:
+            log.info("Synced %d slash commands to %s", len(synced), where)
+
+    # --- answering ---------------------------------------------------------------------------
+
+    async def answer(self, question: str, context: str | None = None, offset: int = 0) -> Message:
+        """Quotes offset+1 .. offset+QUOTES_SHOWN for a question, recorded for the buttons."""
+        limit = offset + QUOTES_SHOWN + 1
+        found = await asyncio.to_thread(self.archive.ask, question, limit, context)
+        page = found.quotes[offset : offset + QUOTES_SHOWN]
+        more = len(found.quotes) > offset + QUOTES_SHOWN and offset + QUOTES_SHOWN < MAX_SHOWN
+        answer_id = None
+        if page:
+            record = self.feedback.record_answer
+            answer_id = await asyncio.to_thread(record, "discord", question, page, context)
+        shown = dataclasses.replace(found, quotes=page)
+        more_from = offset + QUOTES_SHOWN if more else None
+        return answer_message(shown, answer_id=answer_id, more_from=more_from)
+
+    def allowed(self, user_id: int) -> Verdict:
+        return self.limiter.check(str(user_id))
+
+    def slow_down(self) -> Message:
+        return text_message(SLOW_DOWN.format(n=self.limiter.per_minute))
+
+    def first_question_of(self, message_id: int) -> str | None:
+        return self._threads.get(message_id)
+
+    def remember(self, message_id: int | None, first_question: str) -> None:
+        if message_id is None:
+            return
+        self._threads[message_id] = first_question
+        while len(self._threads) > THREADS_KEPT:
+            self._threads.popitem(last=False)
+
+    async def ask_command(self, interaction: discord.Interaction, question: str, *, private: bool):
+        if self.allowed(interaction.user.id) is not Verdict.ALLOW:
+            await tell(interaction, self.slow_down())
+            return
+        work = self.answer(question)
+        shown = await respond(
+            interaction, work, ephemeral=private, defer_after=self.defer_after, action="answer"
+        )
+        if not private:
+            self.remember(shown, question)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await answer_mention(self, message)
+
+    # --- buttons and errors ------------------------------------------------------------------
+
+    async def button_clicked(self, interaction: discord.Interaction, custom_id: str) -> None:
+        try:
+            if vote := re.fullmatch(VOTE_TEMPLATE, custom_id):
+                await self._vote(interaction, vote["answer"], 1 if vote["vote"] == "up" else -1)
+            elif more := re.fullmatch(MORE_TEMPLATE, custom_id):
+                await self._more(interaction, more["answer"], int(more["offset"]))
+        except Exception as error:
+            await self._command_failed(interaction, error)
+
+    async def _vote(self, interaction: discord.Interaction, answer_id: str, vote: int) -> None:
+        user = str(interaction.user.id)
+        recorded = await asyncio.to_thread(self.feedback.vote, answer_id, user, vote)
+        mark = "👍" if vote > 0 else "👎"
+        text = f"Thanks, your {mark} is recorded." if recorded else "That answer is not on record."
+        await tell(interaction, text_message(text))
+
+    async def _more(self, interaction: discord.Interaction, answer_id: str, offset: int) -> None:
+        if self.allowed(interaction.user.id) is not Verdict.ALLOW:
+            await tell(interaction, self.slow_down())
+            return
+        shown = await asyncio.to_thread(self.feedback.answer, answer_id)
+        if shown is None:
+            await tell(interaction, text_message("That answer is not on record any more."))
+            return
+        work = self.answer(shown.question, shown.context, offset)
+        await respond(
+            interaction, work, ephemeral=True, defer_after=self.defer_after, action="show more"
+        )
+
+    async def _command_failed(self, interaction: discord.Interaction, error: Exception) -> None:
+        what = getattr(interaction.command, "name", None) or "button"
+        log.error("Interaction %s failed", what, exc_info=error)
+        if not interaction.response.is_done():
+            with contextlib.suppress(discord.HTTPException):
+                await tell(interaction, text_message(APOLOGY))

@@ -1,0 +1,137 @@
+"""The slash commands: /ask and /sources for everyone, /ingest and /remove for moderators."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import discord
+from discord import app_commands
+
+from bot.discord_ui import respond, tell
+from bot.render.embeds import (
+    Message,
+    clip_escaped,
+    ingest_message,
+    removed_message,
+    sources_message,
+    text_message,
+)
+from index.fetch import Fetcher
+from index.ingest import ingest
+
+if TYPE_CHECKING:
+    from bot.discord_app import NewsBot
+
+log = logging.getLogger(__name__)
+
+
+def add_commands(bot: NewsBot) -> None:
+    """Register the commands on the bot's tree; `bot.setup_hook` syncs them."""
+    editor_role = bot.settings.discord_editor_role
+
+    @app_commands.command(name="ask", description="Answer a question with cited quotes")
+    @app_commands.describe(
+        question="Your question, in plain words",
+        private="Show the answer only to you (default: no)",
+    )
+    async def ask(interaction: discord.Interaction, question: str, private: bool = False):
+        await bot.ask_command(interaction, question, private=private)
+
+    @app_commands.command(name="sources", description="The articles the bot can quote")
+    @app_commands.describe(query="Only articles whose title, author, outlet, id or link has this")
+    async def sources(interaction: discord.Interaction, query: str | None = None):
+        await respond(
+            interaction,
+            _sources(bot, query),
+            ephemeral=True,
+            defer_after=bot.defer_after,
+            action="list the sources",
+        )
+
+    @app_commands.command(name="ingest", description="Add an article to the archive by its link")
+    @app_commands.describe(url="The article's http:// or https:// link")
+    @app_commands.guild_only()
+    async def ingest_command(interaction: discord.Interaction, url: str):
+        if await _refused(interaction, editor_role, "add articles"):
+            return
+        log.info("Ingest by user %s in guild %s", interaction.user.id, interaction.guild_id)
+        work = _ingest(bot, url)
+        await respond(interaction, work, ephemeral=True, defer_after=0, action="ingest a URL")
+
+    @app_commands.command(name="remove", description="Remove an article from the archive")
+    @app_commands.describe(article="The article's id (see /sources) or its link")
+    @app_commands.guild_only()
+    async def remove(interaction: discord.Interaction, article: str):
+        if await _refused(interaction, editor_role, "remove articles"):
+            return
+        log.info("Remove by user %s in guild %s", interaction.user.id, interaction.guild_id)
+        work = _remove(bot, article)
+        await respond(
+            interaction, work, ephemeral=True, defer_after=bot.defer_after, action="remove"
+        )
+
+    for command in (ingest_command, remove):
+        if not editor_role:  # hidden from members in the menu; checked when run regardless
+            command.default_permissions = discord.Permissions(manage_guild=True)
+    for command in (ask, sources, ingest_command, remove):
+        bot.tree.add_command(command)
+
+
+def is_moderator(interaction: discord.Interaction, editor_role: str) -> bool:
+    """Manage Server (or Administrator) in this server, or the DISCORD_EDITOR_ROLE role."""
+    if interaction.guild_id is None:
+        return False
+    permissions = interaction.permissions
+    if permissions.administrator or permissions.manage_guild:
+        return True
+    wanted = editor_role.strip().casefold()
+    roles = getattr(interaction.user, "roles", ())
+    return bool(wanted) and any(wanted in (r.name.casefold(), str(r.id)) for r in roles)
+
+
+async def _refused(interaction: discord.Interaction, editor_role: str, what: str) -> bool:
+    if is_moderator(interaction, editor_role):
+        return False
+    log.info("Refused %s to user %s: not a moderator", what, interaction.user.id)
+    who = "members with Manage Server"
+    if editor_role:
+        who += f" or the “{clip_escaped(editor_role, 100)}” role"
+    await tell(interaction, text_message(f"Only {who} can {what}. Nothing was changed."))
+    return True
+
+
+async def _sources(bot: NewsBot, query: str | None) -> Message:
+    articles = await asyncio.to_thread(bot.archive.articles)
+    if query and query.strip():
+        wanted = query.strip().casefold()
+        articles = [a for a in articles if wanted in _searchable(a)]
+    return sources_message(articles, query.strip() if query else None)
+
+
+def _searchable(article) -> str:
+    fields = (article.id, article.title, article.author, article.source, article.url)
+    return " ".join(f for f in fields if f).casefold()
+
+
+async def _ingest(bot: NewsBot, url: str) -> Message:
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https") or "://" not in url:
+        return text_message("Give the article's link, starting with http:// or https://.")
+    settings = bot.settings
+    fetcher = Fetcher(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_article_bytes,
+        allow_private=settings.allow_private_urls,
+    )
+    report = await asyncio.to_thread(
+        ingest, bot.archive, [url], fetcher=fetcher, max_bytes=settings.max_article_bytes
+    )
+    return ingest_message(report.added, report.updated, report.failed)
+
+
+async def _remove(bot: NewsBot, article: str) -> Message:
+    removed = await asyncio.to_thread(bot.archive.remove, article.strip())
+    return removed_message(removed)

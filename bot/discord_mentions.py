@@ -1,0 +1,111 @@
+"""Messages that mention the bot: answered as replies; a reply to an answer is a follow-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord_ui import APOLOGY, message_kwargs, safely
+from bot.ratelimit import Verdict
+from bot.render.embeds import VOTE_TEMPLATE, Message, text_message
+
+if TYPE_CHECKING:
+    from bot.discord_app import NewsBot
+
+log = logging.getLogger(__name__)
+
+HELP = (
+    "Ask me about the coverage: mention me with a question, or use `/ask`. "
+    "Reply to one of my answers to ask a follow-up."
+)
+
+
+async def answer_mention(bot: NewsBot, message: discord.Message) -> None:
+    """Answer a message in a server that mentions the bot; ignore every other message."""
+    if message.author.bot or message.webhook_id or bot.user is None:
+        return
+    if message.guild is None or not addressed(message, bot.user.id):
+        return
+    try:
+        await _answer(bot, message)
+    except Exception:
+        log.exception("Failed to answer a mention in channel %s", message.channel.id)
+        await reply(message, text_message(APOLOGY), quiet=True)
+
+
+def addressed(message: discord.Message, bot_id: int) -> bool:
+    """Mentioned by name (or by its own role): the only messages whose text Discord sends."""
+    if any(user.id == bot_id for user in message.mentions):
+        return True
+    return any(role.tags and role.tags.bot_id == bot_id for role in message.role_mentions)
+
+
+async def _answer(bot: NewsBot, message: discord.Message) -> None:
+    question = question_text(message, bot.user.id)
+    if not question:
+        await reply(message, text_message(HELP))
+        return
+    verdict = bot.allowed(message.author.id)
+    if verdict is Verdict.NOTIFY:
+        await reply(message, bot.slow_down())
+    if verdict is not Verdict.ALLOW:
+        return
+    context = await first_question(bot, message)
+    answer = await safely(bot.answer(question, context), "answer a mention")
+    sent = await reply(message, answer)
+    bot.remember(sent and sent.id, context or question)
+
+
+def question_text(message: discord.Message, bot_id: int) -> str:
+    """The message without the bot's mention; other mentions as readable names."""
+    text = message.content
+    names = {user.id: user.display_name for user in message.mentions}
+    for role in message.role_mentions:
+        text = text.replace(role.mention, "" if role.is_bot_managed() else f"@{role.name}")
+
+    def name(match: re.Match) -> str:
+        user_id = int(match.group(1))
+        return "" if user_id == bot_id else f"@{names.get(user_id, 'someone')}"
+
+    return re.sub(r"<@!?(\d+)>", name, text).strip()
+
+
+async def first_question(bot: NewsBot, message: discord.Message) -> str | None:
+    """For a reply to one of the bot's answers: the question that began the conversation.
+
+    The bot remembers the answers it sent; after a restart, the answer's vote button names
+    its record in the feedback store, which holds the question and its context.
+    """
+    reference = message.reference
+    if reference is None or reference.message_id is None:
+        return None
+    remembered = bot.first_question_of(reference.message_id)
+    if remembered:
+        return remembered
+    replied = reference.resolved
+    if not isinstance(replied, discord.Message) or replied.author.id != bot.user.id:
+        return None
+    for row in replied.components:
+        for child in getattr(row, "children", ()):
+            found = re.fullmatch(VOTE_TEMPLATE, getattr(child, "custom_id", None) or "")
+            if found:
+                shown = await asyncio.to_thread(bot.feedback.answer, found["answer"])
+                return shown and (shown.context or shown.question)
+    return None
+
+
+async def reply(
+    message: discord.Message, answer: Message, *, quiet: bool = False
+) -> discord.Message | None:
+    """Send `answer` as a reply (pinging no one); None if Discord refused it."""
+    reference = message.to_reference(fail_if_not_exists=False)
+    try:
+        return await message.channel.send(reference=reference, **message_kwargs(answer))
+    except discord.HTTPException as error:
+        if not quiet:
+            log.error("Could not reply in channel %s: HTTP %s", message.channel.id, error.status)
+        return None

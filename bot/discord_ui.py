@@ -1,0 +1,108 @@
+"""Rendered messages -> discord.py calls: embeds, buttons, no mentions, timely replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+import discord
+
+from bot.render.embeds import Button, Message, escape, text_message
+from index.errors import InputError
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
+APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again later."
+BUTTON_TEMPLATE = r"newsbot:(?:vote|more):[0-9a-z:]{1,80}"
+_STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary}
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=BUTTON_TEMPLATE):
+    """A vote or "More" button; its custom id carries all it needs, so it outlives restarts."""
+
+    def __init__(self, button: discord.ui.Button):
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match) -> AnswerButton:
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.button_clicked(interaction, self.custom_id)
+
+
+def message_kwargs(message: Message) -> dict:
+    """Keyword arguments for send, reply, send_message and edit_original_response."""
+    kwargs = {
+        "content": message.content or None,
+        "embeds": [discord.Embed.from_dict(embed) for embed in message.embeds],
+        "allowed_mentions": NO_MENTIONS,
+    }
+    if message.buttons:
+        kwargs["view"] = _view(message.buttons)
+    return kwargs
+
+
+def _view(buttons: tuple[Button, ...]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        item = discord.ui.Button(
+            custom_id=button.custom_id,
+            label=button.label,
+            emoji=button.emoji,
+            style=_STYLES.get(button.style, discord.ButtonStyle.secondary),
+        )
+        view.add_item(AnswerButton(item))
+    return view
+
+
+async def safely(work: Awaitable[Message], action: str) -> Message:
+    """The work's message; an InputError's own words; else an apology, the error logged."""
+    try:
+        return await work
+    except InputError as error:
+        return text_message(escape(str(error)))
+    except Exception:
+        log.exception("Failed to %s", action)
+        return text_message(APOLOGY)
+
+
+async def respond(
+    interaction: discord.Interaction,
+    work: Awaitable[Message],
+    *,
+    ephemeral: bool,
+    defer_after: float,
+    action: str,
+) -> int | None:
+    """Answer an interaction with the work's message, deferring first if it is slow.
+
+    Discord drops an interaction not answered within 3 seconds: if the work is not done after
+    `defer_after` seconds, Discord is told to show "thinking…" and the message replaces it.
+    Returns the id of the message shown, when Discord says it.
+    """
+    task = asyncio.ensure_future(safely(work, action))
+    try:
+        try:
+            message = await asyncio.wait_for(asyncio.shield(task), max(defer_after, 0))
+        except TimeoutError:
+            message = None
+        if message is not None:
+            response = await interaction.response.send_message(
+                ephemeral=ephemeral, **message_kwargs(message)
+            )
+            return response.message_id
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        message = await task
+        sent = await interaction.edit_original_response(**message_kwargs(message))
+        return sent.id
+    finally:
+        if not task.done():
+            task.cancel()
+
+
+async def tell(interaction: discord.Interaction, message: Message) -> None:
+    """A private reply to an interaction (refusals, notices, confirmations)."""
+    await interaction.response.send_message(ephemeral=True, **message_kwargs(message))

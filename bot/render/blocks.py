@@ -1,0 +1,248 @@
+"""Answer -> Slack Block Kit blocks and a plain-text fallback; escaping and limits live here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from index.answer import Answer, Citation, Quote
+from index.ingest import IngestReport
+
+MAX_BLOCKS = 50  # Slack rejects a message with more
+SECTION_CHARS = 3000  # the most text one section (or one context element) may carry
+FALLBACK_CHARS = 1000  # the notification text: a glimpse, never the whole answer
+PAGE = 3  # quotes shown at first, and added by each press of "More"
+MAX_QUOTES = 9  # the most quotes one answer can grow to
+ACTION_MORE = "answer_more"
+ACTION_VOTE_UP = "answer_vote_up"
+ACTION_VOTE_DOWN = "answer_vote_down"
+
+Message = dict  # {"text": fallback, "blocks": [...]}: the keyword arguments of chat.postMessage
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, so that article text never mentions or links anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def visible(answer: Answer, shown: int = PAGE) -> tuple[Quote, ...]:
+    """The quotes a message shows: the first `shown`, as many as fit in Slack's 50 blocks."""
+    room = (MAX_BLOCKS - 3) // 2  # two blocks a quote; a header, a correction, the buttons
+    return answer.quotes[: max(0, min(shown, room))]
+
+
+def answer_message(
+    answer: Answer, *, answer_id: str | None = None, shown: int = PAGE, asked_by: str | None = None
+) -> Message:
+    """The quotes as quotations with citations; "More" and 👍 / 👎 buttons when `answer_id`."""
+    if not answer.quotes and getattr(answer, "facts", ()):
+        return facts_message(answer, asked_by=asked_by)
+    if not answer.quotes:
+        return no_answer_message(answer, asked_by=asked_by)
+    blocks = _header(answer, asked_by)
+    quotes = visible(answer, shown)
+    for quote in quotes:
+        blocks.append(_section(quote_mrkdwn(quote)))
+        blocks.append(_context(citation_mrkdwn(quote.citation, quote.paragraph, quote.heading)))
+    if answer_id:
+        blocks.append(_buttons(answer_id, len(quotes), len(answer.quotes), asked_by))
+    return {"text": _fallback(answer, quotes), "blocks": blocks[:MAX_BLOCKS]}
+
+
+def no_answer_message(answer: Answer, *, asked_by: str | None = None) -> Message:
+    text = "I found nothing in the archive that answers this. Other words may find it."
+    if answer.suggestion:
+        text = "I found nothing in the archive that answers this. "
+        text += f"Did you mean: *{escape(answer.suggestion)}*?"
+    blocks = [*_header(answer, asked_by), _section(text)]
+    return {"text": text.replace("*", ""), "blocks": blocks}
+
+
+def facts_message(answer: Answer, *, asked_by: str | None = None) -> Message:
+    """Answers from articles' records ("who wrote …"): the field's value, with the citation."""
+    blocks = _header(answer, asked_by)
+    lines = []
+    for fact in answer.facts[: (MAX_BLOCKS - 2) // 2]:
+        label = _FACT_LABELS.get(fact.field, fact.field.capitalize())
+        value = escape(_clip(fact.value, 500)) if fact.value else "_not recorded in the archive_"
+        if fact.value and fact.field in ("published", "updated"):
+            value = escape(fact.value[:10])
+        blocks.append(_section(f"*{label}:* {value}"))
+        blocks.append(_context(citation_mrkdwn(fact.citation)))
+        lines.append(f"{label}: {fact.value or 'not recorded'} ({fact.citation.title})")
+    return {"text": escape(_clip("; ".join(lines), FALLBACK_CHARS)), "blocks": blocks}
+
+
+_FACT_LABELS = {"author": "Written by", "published": "Published", "source": "Outlet"}
+
+
+def quote_mrkdwn(quote: Quote, limit: int = SECTION_CHARS) -> str:
+    """The quote as a mrkdwn quotation, matched words in bold, cut with "…" to fit `limit`."""
+    spans = merge_spans(quote.text, quote.highlights)
+    rendered = _quotation(quote.text, spans)
+    if len(rendered) <= limit:
+        return rendered
+    low, high = 0, len(quote.text)  # the longest cut of the text whose rendering fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(_quotation(_cut(quote.text, middle), spans, cut=True)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return _quotation(_cut(quote.text, low), spans, cut=True)
+
+
+def merge_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Highlights in order; neighbours apart only by spaces joined ("*a b*", not "*a* *b*")."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if not 0 <= start < end <= len(text):
+            continue
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip(" ")):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def citation_mrkdwn(
+    citation: Citation, paragraph: int | None = None, heading: str | None = None
+) -> str:
+    """Headline (linked to the article), author, outlet (linked to its site), date, paragraph."""
+    parts = [link(citation.url, _clip(citation.title, 300))]
+    if citation.author:
+        parts.append(escape(_clip(citation.author, 200)))
+    outlet = citation.source or citation.domain
+    if outlet:
+        parts.append(link(citation.source_url, _clip(outlet, 200)))
+    if citation.published:
+        parts.append(escape(citation.published[:10]))
+    if citation.updated:
+        parts.append(f"updated {escape(citation.updated[:10])}")
+    if paragraph is not None:
+        where = f"paragraph {paragraph}"
+        if heading:
+            where += f", under “{escape(_clip(heading, 300))}”"
+        parts.append(where)
+    return " · ".join(parts)[:SECTION_CHARS]
+
+
+def link(url: str | None, label: str) -> str:
+    """`<url|label>` for web links only; any other scheme is shown as its label, never linked."""
+    text = escape(label).replace("|", "¦")
+    web = url and url.lower().startswith(("http://", "https://"))
+    if not web or any(c.isspace() for c in url):
+        return text
+    return f"<{escape(url).replace('|', '%7C')}|{text}>"
+
+
+def notice(text: str) -> Message:
+    """A short message in plain words (an error safe to show, a refusal, a thank-you)."""
+    return {"text": escape(text)}
+
+
+def apology() -> Message:
+    return notice(
+        "Sorry, something went wrong on my side while doing that. "
+        "It has been logged for the people who run me; please try again in a little while."
+    )
+
+
+def slow_down(per_minute: int) -> Message:
+    return notice(
+        f"You are asking faster than I can keep up with (at most {per_minute} questions a minute). "
+        "Please wait a minute before your next question."
+    )
+
+
+def help_message() -> Message:
+    text = (
+        "Ask me about the newsroom's articles and I answer with their own words, cited.\n"
+        "• Mention me with a question: `@newsbot who are the proposed guarantors?`\n"
+        "• Write to me directly, or use `/ask your question`.\n"
+        "• Reply in my answer's thread to ask a follow-up.\n"
+        "• Editors add articles with `/ingest https://…` (or `ingest https://…` to me directly)."
+    )
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def ingest_message(report: IngestReport) -> Message:
+    """What an ingest added, updated or could not read, one line each."""
+    lines = [f"Added: {link(a.url, a.title)}" for a in report.added]
+    lines += [f"Updated: {link(a.url, a.title)}" for a in report.updated]
+    lines += [f"Already in the archive: {link(a.url, a.title)}" for a in report.unchanged]
+    lines += [f"Could not add {escape(line)}" for line in report.failed]
+    text = "\n".join(lines) or "Nothing to add: no article was found there."
+    if len(text) > SECTION_CHARS:
+        text = text[: SECTION_CHARS - 1].rsplit("\n", 1)[0] + "\n…"
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def more_value(answer_id: str, shown: int, asked_by: str | None) -> str:
+    return json.dumps({"answer": answer_id, "shown": shown, "by": asked_by})
+
+
+def _header(answer: Answer, asked_by: str | None) -> list[dict]:
+    lines = []
+    if asked_by:
+        lines.append(f"<@{escape(asked_by)}> asked: {escape(_clip(answer.question, 500))}")
+    if answer.corrected:
+        lines.append(f"Showing results for: *{escape(_clip(answer.corrected, 500))}*")
+    return [_context(line) for line in lines]
+
+
+def _buttons(answer_id: str, shown: int, available: int, asked_by: str | None) -> dict:
+    elements = []
+    if shown < available:
+        value = more_value(answer_id, shown, asked_by)
+        elements.append(_button(f"More ({available - shown})", ACTION_MORE, value))
+    elements.append(_button("👍 Helpful", ACTION_VOTE_UP, answer_id))
+    elements.append(_button("👎 Not helpful", ACTION_VOTE_DOWN, answer_id))
+    return {"type": "actions", "block_id": "answer_actions", "elements": elements}
+
+
+def _button(label: str, action_id: str, value: str) -> dict:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+
+
+def _section(mrkdwn: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_CHARS]}}
+
+
+def _context(mrkdwn: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn[:SECTION_CHARS]}]}
+
+
+def _quotation(text: str, spans: list[tuple[int, int]], cut: bool = False) -> str:
+    parts, last = [], 0
+    for start, end in spans:
+        if end > len(text):
+            break
+        parts += [escape(text[last:start]), "*", escape(text[start:end]), "*"]
+        last = end
+    body = "".join(parts) + escape(text[last:]) + ("…" if cut else "")
+    return "\n".join(f">{line}" for line in body.split("\n"))
+
+
+def _cut(text: str, length: int) -> str:
+    """The first `length` characters at most, cut at a space (the caller marks the cut)."""
+    cut = text[:length]
+    if length < len(text) and " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip()
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _fallback(answer: Answer, quotes: Sequence[Quote]) -> str:
+    first = quotes[0]
+    more = f" (and {len(quotes) - 1} more)" if len(quotes) > 1 else ""
+    text = f"“{_clip(first.text, 300)}” — {first.citation.title}{more}"
+    return escape(_clip(text, FALLBACK_CHARS))

@@ -1,0 +1,266 @@
+"""Answer -> Discord message parts (content, embed dicts, buttons), escaped and within limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from bot.render.discord_text import clip, clip_escaped, escape, fit, length
+from index.answer import Answer, Citation, Quote
+from index.article import Article
+
+# Discord's limits, counted in UTF-16 code units: never fewer than Discord's own count.
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+AUTHOR_MAX = 256
+EMBED_TOTAL_MAX = 6000  # all embeds of one message together
+EMBEDS_MAX = 10
+URL_MAX = 2048
+CUSTOM_ID_MAX = 100
+
+QUOTES_SHOWN = 3  # quotes per message; "More" shows the next ones
+SOURCES_SHOWN = 15
+COLOR = 0x2B6CB0
+NO_ANSWER = "No passage in the archive answers this question."
+# Parsed by the adapter's buttons; the answer id is FeedbackStore's.
+VOTE_TEMPLATE = r"newsbot:vote:(?P<vote>up|down):(?P<answer>[0-9a-f]{1,32})"
+MORE_TEMPLATE = r"newsbot:more:(?P<answer>[0-9a-f]{1,32}):(?P<offset>[0-9]{1,4})"
+
+
+def _no_mentions() -> dict:
+    return {"parse": [], "replied_user": False}
+
+
+@dataclass(frozen=True)
+class Button:
+    custom_id: str
+    label: str | None = None
+    emoji: str | None = None
+    style: str = "secondary"  # or "primary"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One Discord message: plain data; `allowed_mentions` parses nothing, always."""
+
+    content: str = ""
+    embeds: tuple[dict, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    allowed_mentions: dict = field(default_factory=_no_mentions)
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def answer_message(
+    answer: Answer, *, answer_id: str | None = None, more_from: int | None = None
+) -> Message:
+    """The first QUOTES_SHOWN quotes of `answer` as embeds, with vote and "More" buttons.
+
+    `more_from` is the number of quotes shown so far, including these, when more remain.
+    """
+    quotes = answer.quotes[:QUOTES_SHOWN]
+    if not quotes:
+        return Message(content=_no_answer(answer))
+    parts = [_quote_parts(q) for q in quotes]
+    fixed = sum(p.fixed for p in parts)
+    share = (EMBED_TOTAL_MAX - fixed) // len(parts)
+    embeds = tuple(p.embed(min(share, DESCRIPTION_MAX - p.citation_size)) for p in parts)
+    buttons: tuple[Button, ...] = ()
+    if answer_id:
+        buttons = (
+            Button(f"newsbot:vote:up:{answer_id}", emoji="👍"),
+            Button(f"newsbot:vote:down:{answer_id}", emoji="👎"),
+        )
+        if more_from is not None:
+            buttons += (
+                Button(f"newsbot:more:{answer_id}:{more_from}", label="More", style="primary"),
+            )
+    return Message(content=_answer_content(answer), embeds=embeds, buttons=buttons)
+
+
+def _answer_content(answer: Answer) -> str:
+    if answer.corrected:
+        return "Showing results for: " + clip_escaped(answer.corrected, CONTENT_MAX - 40)
+    return "**Q:** " + clip_escaped(answer.question, CONTENT_MAX - 10)
+
+
+def _no_answer(answer: Answer) -> str:
+    if not answer.suggestion:
+        return NO_ANSWER
+    room = CONTENT_MAX - length(NO_ANSWER) - 40
+    return f"{NO_ANSWER}\nDid you mean: *{clip_escaped(answer.suggestion, room)}*"
+
+
+@dataclass(frozen=True)
+class _QuoteParts:
+    quote: Quote
+    title: str
+    url: str | None
+    citation: str
+    footer: str | None
+
+    @property
+    def citation_size(self) -> int:
+        return length(self.citation) + 2  # "\n\n" between quote and citation
+
+    @property
+    def fixed(self) -> int:
+        return length(self.title) + length(self.footer or "") + self.citation_size
+
+    def embed(self, room: int) -> dict:
+        embed = {
+            "type": "rich",
+            "title": self.title,
+            "description": quote_markdown(self.quote.text, self.quote.highlights, room)
+            + "\n\n"
+            + self.citation,
+            "color": COLOR,
+        }
+        if self.url:
+            embed["url"] = self.url
+        if self.footer:
+            embed["footer"] = {"text": self.footer}
+        return embed
+
+
+def _quote_parts(quote: Quote) -> _QuoteParts:
+    c = quote.citation
+    return _QuoteParts(
+        quote=quote,
+        title=clip_escaped(c.title or "Untitled", TITLE_MAX),
+        url=http_url(c.url),
+        citation=citation_markdown(c, quote.paragraph),
+        footer=clip(f"§ {quote.heading}", 200) if quote.heading else None,
+    )
+
+
+def quote_markdown(text: str, highlights: Sequence[tuple[int, int]], limit: int) -> str:
+    """The quote as a block quote, matched words in bold, escaped, cut to `limit`."""
+
+    def render(n: int, cut: Callable[[str, int], str]) -> str:
+        shown = cut(text, n)
+        kept = len(shown) if shown == text else len(shown) - 1  # without the "…"
+        spans = [(s, min(e, kept)) for s, e in highlights if s < kept and e > s]
+        return _block_quote(_bold(shown, spans))
+
+    return fit(render, len(text), max(limit, 3))
+
+
+def _bold(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    parts, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        parts += [escape(text[last:start]), "**", escape(text[start:end]), "**"]
+        last = end
+    parts.append(escape(text[last:]))
+    return "".join(parts)
+
+
+def _block_quote(text: str) -> str:
+    return "\n".join("> " + line for line in text.split("\n"))
+
+
+def citation_markdown(c: Citation, paragraph: int) -> str:
+    """— Author · [Outlet](home page) · 2025-08-24 (updated 2025-08-25) · paragraph 4"""
+    parts = [clip_escaped(c.author, 100)] if c.author else []
+    outlet = c.source or c.domain
+    home = http_url(c.source_url)
+    if outlet:
+        name = clip_escaped(outlet, 100)
+        parts.append(f"[{name}]({_link_target(home)})" if home else name)
+    if c.published:
+        date = escape(c.published[:10])
+        if c.updated and c.updated[:10] != c.published[:10]:
+            date += f" (updated {escape(c.updated[:10])})"
+        parts.append(date)
+    parts.append(f"paragraph {paragraph}")
+    return "— " + " · ".join(parts)
+
+
+def http_url(url: str | None) -> str | None:
+    """An http(s) link Discord accepts, or None."""
+    if not url or length(url) > URL_MAX or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def _link_target(url: str) -> str:
+    """A URL safe inside a markdown link's parentheses."""
+    return quote(url, safe=":/?#@!$&'*+,;=%~-._")
+
+
+# --- other replies ---------------------------------------------------------------------------
+
+
+def text_message(markdown: str) -> Message:
+    """A reply of our own words; parts taken from users or articles must be escaped first."""
+    return Message(content=clip(markdown, CONTENT_MAX))
+
+
+def sources_message(articles: Sequence[Article], query: str | None = None) -> Message:
+    """The articles, newest first, as one embed of up to SOURCES_SHOWN lines."""
+    if not articles:
+        if query:
+            return text_message(f"No article in the archive matches *{clip_escaped(query, 200)}*.")
+        return text_message("The archive holds no articles yet.")
+    title = f"Articles matching “{query}”" if query else "Articles in the archive"
+    lines: list[str] = []
+    used = 0
+    for article in articles[:SOURCES_SHOWN]:
+        line = source_line(article)
+        if used + length(line) + 1 > DESCRIPTION_MAX - 100:
+            break
+        lines.append(line)
+        used += length(line) + 1
+    footer = f"{len(lines)} of {len(articles)} shown, newest first"
+    if len(lines) < len(articles):
+        footer += " · narrow the list with /sources query:"
+    embed = {
+        "type": "rich",
+        "title": clip_escaped(title, TITLE_MAX),
+        "description": "\n".join(lines),
+        "color": COLOR,
+        "footer": {"text": footer},
+    }
+    return Message(embeds=(embed,))
+
+
+def source_line(article: Article) -> str:
+    """`id` 2025-08-24 · Outlet — [Title](link)"""
+    title = clip_escaped(article.title or "Untitled", 150)
+    link = http_url(article.url)
+    shown = f"[{title}]({_link_target(link)})" if link else title
+    outlet = article.source or article.domain
+    meta = [article.published[:10]] if article.published else []
+    meta += [clip(outlet, 60)] if outlet else []
+    prefix = f"`{article.id}`" + (" " + escape(" · ".join(meta)) if meta else "")
+    return f"{prefix} — {shown}"
+
+
+def ingest_message(
+    added: Sequence[Article], updated: Sequence[Article], failed: Sequence[str]
+) -> Message:
+    lines = [f"Added: **{clip_escaped(a.title, 200)}** `{a.id}`" for a in added]
+    lines += [f"Updated: **{clip_escaped(a.title, 200)}** `{a.id}`" for a in updated]
+    lines += [f"Could not ingest: {clip_escaped(line, 400)}" for line in failed]
+    if not lines:
+        lines = ["Already in the archive, unchanged."]
+    return text_message("\n".join(lines))
+
+
+def removed_message(article: Article) -> Message:
+    return text_message(f"Removed: **{clip_escaped(article.title, 300)}** `{article.id}`")
