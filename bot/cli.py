@@ -104,6 +104,21 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N quotes")
     console.set_defaults(run=_console)
 
+    evaluation = commands.add_parser(
+        "eval",
+        help="measure answer quality on a SQuAD-format question set",
+        description="Ingest a SQuAD-format file (each data[] entry an article, its contexts the "
+        "paragraphs) into a fresh data directory (or --data DIR), ask every question against "
+        "the whole archive, and print ans@1, ans@3, ans@5 (answer-string match in the top k "
+        "quotes), the mean length of the top quote and the time per question.",
+    )
+    evaluation.add_argument("file", metavar="FILE", type=Path, help="a SQuAD v1.1 JSON file")
+    evaluation.add_argument(
+        "--data", metavar="DIR", help="keep the archive here (default: temporary)"
+    )
+    evaluation.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluation.set_defaults(run=_eval)
+
     slack = commands.add_parser(
         "slack",
         parents=[data],
@@ -143,6 +158,34 @@ def _archive(settings: Settings, data_dir: Path):
     from index.archive import Archive
 
     return Archive(data_dir, max_question_chars=settings.max_question_chars)
+
+
+def _eval(args, settings: Settings, data_dir: Path) -> int:
+    import dataclasses
+    import tempfile
+
+    from tqdm import tqdm
+
+    from index.archive import Archive
+    from index.evaluate import evaluate, load_squad
+
+    articles, questions = load_squad(args.file)
+    with tempfile.TemporaryDirectory(prefix="newsbot-eval-") as scratch:
+        folder = Path(args.data) if args.data else Path(scratch)
+        with Archive(folder, max_question_chars=settings.max_question_chars) as archive:
+            archive.add(articles)
+            with tqdm(total=len(questions), unit="question", disable=None, leave=False) as bar:
+                report = evaluate(archive, questions, on_question=bar.update)
+    if args.json:
+        print(json.dumps({"file": str(args.file), **dataclasses.asdict(report)}))
+        return 0
+    k1, k3, k5 = (report.answered_at[k] for k in (1, 3, 5))
+    print(f"{args.file.name}: {len(articles)} articles, {report.questions} questions")
+    print(f"ans@1 {k1:.1f}  ans@3 {k3:.1f}  ans@5 {k5:.1f}", end="  ")
+    print(f"top quote {report.mean_top_quote_chars:.0f} chars")
+    print(f"per question: median {report.median_ms:.1f} ms, p95 {report.p95_ms:.1f} ms;", end=" ")
+    print(f"{report.no_answer} without any quote")
+    return 0
 
 
 def _feedback_store(data_dir: Path):

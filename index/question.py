@@ -17,7 +17,8 @@ FILLER = frozenset(
     """
     a about according all also am an and any anything are article articles as at be been
     being can could describe did do does doing explain find for from get give go had has have
-    he her hers him his how i if in into is it its know let me mention mentioned mentions my
+    he her hers him his how i if in into is it its know let many me mention mentioned mentions
+    much my
     of on or our piece please report reported reporting reports said say says she should show
     so some something story stories tell than that the their theirs them then there these they
     this those to told us was we were what whats when where which who whom whose why will with
@@ -26,17 +27,59 @@ FILLER = frozenset(
 )
 
 
+_FILTER = re.compile(
+    r"(?<!\S)(author|source|since|until|in):(?:\"([^\"]*)\"?|“([^”]*)”?|(\S+))", re.IGNORECASE
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Questions about an article rather than about the news in it, and the field that answers them.
+_ABOUT = (
+    (
+        re.compile(
+            r"^\s*who\s+(wrote|authored|penned|reported|(is|was)\s+the\s+(author|reporter))\b",
+            re.I,
+        ),
+        "author",
+    ),
+    (
+        re.compile(
+            r"^\s*(when|what\s+date)\s+(was|were|did)\b.*\b(published|posted|written|"
+            r"released|come\s+out|appear(ed)?|run)\b",
+            re.I,
+        ),
+        "published",
+    ),
+    (
+        re.compile(
+            r"^\s*(which|what)\s+(outlet|publication|news\s?paper|paper|site|website|"
+            r"news\s+(site|outlet|organi[sz]ation))\b|^\s*who\s+(published|ran|carried)\b",
+            re.I,
+        ),
+        "source",
+    ),
+)
+_ABOUT_FILLER = frozenset(
+    "wrote written write authored author penned reported reporter published publish posted "
+    "released appeared appear ran run carried outlet publication newspaper paper site website "
+    "news organization organisation come out date".split()
+)
+
+
 @dataclass(frozen=True)
 class Question:
-    """A question as asked, and the words a passage must be found by."""
+    """A question as asked, the words a passage must be found by, and its filters."""
 
     text: str
     words: tuple[str, ...]
     filters: Filters = field(default_factory=Filters)
+    about: str | None = None  # an article field the question asks for: author, published, source
 
 
 def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
-    """Read a question typed by a person: punctuation and operators are just characters."""
+    """Read a question typed by a person: punctuation and operators are just characters.
+
+    `author:NAME`, `source:OUTLET`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD` and
+    `in:"words of a title"` restrict the articles quoted; other `word:word` pairs are words.
+    """
     text = _printable(text).strip()
     if not text:
         raise QuestionError("The question is empty: type a few words about what you want to know.")
@@ -45,8 +88,23 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
             f"The question is {len(text):,} characters long; the limit is {max_chars:,}. "
             "Ask it in fewer words."
         )
-    words = [w for w in _WORD.findall(text) if w.lower().replace("’", "'") not in FILLER]
-    return Question(text=text, words=tuple(words))
+    filters, rest = _filters(text)
+    about = next((name for pattern, name in _ABOUT if pattern.search(rest)), None)
+    skip = FILLER | _ABOUT_FILLER if about else FILLER
+    words = [w for w in _WORD.findall(rest) if w.lower().replace("’", "'") not in skip]
+    return Question(text=text, words=tuple(words), filters=filters, about=about)
+
+
+def _filters(text: str) -> tuple[Filters, str]:
+    """The filters in a question, and the question without them."""
+    found: dict[str, str] = {}
+    for match in _FILTER.finditer(text):
+        name = match.group(1).lower()
+        value = next(v for v in match.groups()[1:] if v is not None).strip()
+        if name in ("since", "until") and not _DATE.match(value):
+            raise QuestionError(f"{name}: needs a date written YYYY-MM-DD, like {name}:2025-08-24")
+        found[{"in": "title"}.get(name, name)] = value
+    return Filters(**found), _FILTER.sub(" ", text)
 
 
 def _printable(text: str) -> str:

@@ -122,11 +122,17 @@ class PassageIndex:
         return found[0] if found and found[0] != word.lower() else None
 
     def knows(self, word: str) -> bool:
-        """True if the word (after analysis) occurs in some passage's text."""
+        """True if the word occurs in some passage's text (stop words count as known)."""
         terms = terms_of(word)
         with self._lock:
             searcher = self._current_searcher()
-            return any(searcher.doc_frequency("body", t) > 0 for t in terms)
+            return not terms or any(searcher.doc_frequency("body", t) > 0 for t in terms)
+
+    def weights(self, terms: Sequence[str]) -> dict[str, float]:
+        """How telling each term is (its inverse document frequency in the passages' text)."""
+        with self._lock:
+            searcher = self._current_searcher()
+            return {term: searcher.idf("body", term) for term in terms}
 
     def versions(self) -> dict[str, str]:
         """{article id: content hash} of every article the index holds passages of."""

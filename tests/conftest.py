@@ -17,6 +17,12 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "corpus" / "lavrov-meet-the-press.txt"
 
 
+def assert_verbatim(quote: str, source: str) -> None:
+    """A quote is a copy of the source's text, apart from the "…" that marks a cut."""
+    core = quote.removeprefix("…").removesuffix("…")
+    assert core and core in source, f"not verbatim: {quote!r}"
+
+
 @pytest.fixture
 def archive(tmp_path):
     with Archive(tmp_path / "data") as opened:

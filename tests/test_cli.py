@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, assert_verbatim
 
 SAMPLE_ARTICLES = {
     "Harbor Bridge Vote Delayed Over Cable Anchor Review": "Priya Raman",
@@ -129,7 +129,7 @@ def test_the_defining_question_through_a_real_process(tmp_path, seed_path):
     )
     top = json.loads(asked.stdout)["answers"][0]
     assert "a group of guarantors" in top["quote"]
-    assert top["quote"] in seed_path.read_text(encoding="utf-8")
+    assert_verbatim(top["quote"], seed_path.read_text(encoding="utf-8"))
     assert top["paragraph"] == 4
     assert top["article"]["author"] == "Diane Duenez"
     assert top["article"]["source"] == "Straight Arrow News"

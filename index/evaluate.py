@@ -1,0 +1,105 @@
+"""Answer quality on SQuAD-format sets: ans@k by answer-string match, quote length, time."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.archive import Archive
+from index.article import Article, Paragraph
+from index.errors import InputError
+
+KS = (1, 3, 5)
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    text: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    questions: int
+    answered_at: dict[int, float]  # k -> percentage of questions answered within the top k
+    mean_top_quote_chars: float
+    median_ms: float
+    p95_ms: float
+    no_answer: int  # questions that got no quote at all
+
+
+def load_squad(path: Path) -> tuple[list[Article], list[EvalQuestion]]:
+    """Each `data[]` entry an article: its title the headline, its contexts the paragraphs."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    articles, questions = [], []
+    for number, entry in enumerate(data["data"], 1):
+        title = entry["title"].replace("_", " ")
+        paragraphs = tuple(Paragraph(p["context"].strip()) for p in entry["paragraphs"])
+        articles.append(Article(title=title, paragraphs=paragraphs, key=f"{path.stem}-{number}"))
+        for paragraph in entry["paragraphs"]:
+            for qa in paragraph["qas"]:
+                answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
+                questions.append(EvalQuestion(qa["question"], answers))
+    return articles, questions
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, accent-stripped alphanumeric tokens (the DPR answer-string match)."""
+    folded = unicodedata.normalize("NFD", text.lower())
+    folded = "".join(c for c in folded if unicodedata.category(c) != "Mn")
+    return re.findall(r"[^\W_]+", folded)
+
+
+def has_answer(answers: Sequence[str], text: str) -> bool:
+    haystack = tokens(text)
+    for answer in answers:
+        needle = tokens(answer)
+        if needle and any(
+            haystack[i : i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1)
+        ):
+            return True
+    return False
+
+
+def evaluate(
+    archive: Archive,
+    questions: Sequence[EvalQuestion],
+    on_question: Callable[[], None] | None = None,
+) -> EvalReport:
+    """Ask every question against the whole archive and score the top quotes."""
+    hits = {k: 0 for k in KS}
+    lengths, times, empty = [], [], 0
+    for question in questions:
+        started = time.perf_counter()
+        try:
+            quotes = archive.ask(question.text, limit=max(KS)).quotes
+        except InputError:
+            quotes = ()
+        times.append((time.perf_counter() - started) * 1000)
+        if not quotes:
+            empty += 1
+        else:
+            lengths.append(len(quotes[0].text))
+        first_hit = next(
+            (i for i, q in enumerate(quotes) if has_answer(question.answers, q.text)), None
+        )
+        for k in KS:
+            hits[k] += first_hit is not None and first_hit < k
+        if on_question:
+            on_question()
+    count = max(len(questions), 1)
+    times.sort()
+    return EvalReport(
+        questions=len(questions),
+        answered_at={k: 100 * hits[k] / count for k in KS},
+        mean_top_quote_chars=statistics.fmean(lengths) if lengths else 0.0,
+        median_ms=statistics.median(times) if times else 0.0,
+        p95_ms=times[int(0.95 * (len(times) - 1))] if times else 0.0,
+        no_answer=empty,
+    )
