@@ -25,7 +25,10 @@ in the current directory (see .env.example)."""
 def main(argv: list[str] | None = None) -> int:
     from dotenv import load_dotenv
 
-    load_dotenv(Path.cwd() / ".env")
+    from bot import redact
+
+    env_file = Path.cwd() / ".env"
+    load_dotenv(env_file)
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -33,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":  # their complaints about a page repeat our own clear error
+        for noisy in ("trafilatura", "htmldate", "courlan"):
+            logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    redact.install(settings.secrets())
+    _warn_if_shared(env_file, settings)
     data_dir = Path(args.data) if args.data else settings.data_dir
     try:
         return args.run(args, settings, data_dir)
@@ -41,6 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _warn_if_shared(env_file: Path, settings: Settings) -> None:
+    """A .env holding secrets should be readable by its owner alone."""
+    try:
+        mode = env_file.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o077 and any(settings.secrets()):
+        log.warning(
+            "%s holds secrets and other users may read it; run: chmod 600 %s", env_file, env_file
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -274,13 +294,26 @@ def _ingest(args, settings: Settings, data_dir: Path) -> int:
 def _ask(args, settings: Settings, data_dir: Path) -> int:
     with _archive(settings, data_dir) as archive:
         if args.question != "-":
-            return _answer_one(archive, args.question, args)
-        status = 0
+            return _answer_one(archive, _readable(args.question), args)
+        # One question per "\n"-ended line, whatever else a line holds; undecodable bytes
+        # become U+FFFD. Every line gets its answer or its error, and the run exits 0.
+        reconfigure = getattr(sys.stdin, "reconfigure", None)
+        if reconfigure:
+            reconfigure(errors="replace", newline="\n")
         for line in sys.stdin:
-            if line.strip():
-                status = max(status, _answer_one(archive, line.rstrip("\r\n"), args))
+            question = line.rstrip("\r\n")
+            if question.strip():
+                _answer_one(archive, question, args)
                 sys.stdout.flush()
-        return status
+        return 0
+
+
+def _readable(text: str) -> str:
+    """Text as it can be printed: bytes the terminal could not decode become U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _answer_one(archive, question: str, args) -> int:
@@ -293,18 +326,21 @@ def _answer_one(archive, question: str, args) -> int:
         if not getattr(args, "json", False):
             print(f"error: {error}", file=sys.stderr)
             return 1
-        print(
-            json.dumps(
-                {"question": question, "answers": [], "suggestion": None, "error": str(error)},
-                ensure_ascii=False,
-            )
-        )
+        refused = {"question": question, "answers": [], "suggestion": None, "error": str(error)}
+        print(_json_line(refused))
         return 1
     if getattr(args, "json", False):
-        print(json.dumps(answer_json(answer), ensure_ascii=False))
+        print(_json_line(answer_json(answer)))
     else:
         print(render_answer(answer, color=sys.stdout.isatty()))
     return 0
+
+
+def _json_line(value) -> str:
+    """One JSON Lines record: UTF-8 as it is, but U+2028 and U+2029 escaped, since some
+    readers of JSON Lines take them for line ends."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _list(args, settings: Settings, data_dir: Path) -> int:
@@ -349,6 +385,11 @@ def _check(args, settings: Settings, data_dir: Path) -> int:
         ids = getattr(result, name)
         if ids:
             print(f"{name} in the search index: {len(ids)} article(s): {' '.join(ids[:10])}")
+    if result.passages != result.paragraphs:
+        print(
+            f"the search index holds {result.passages} passage(s); "
+            f"the store has {result.paragraphs} paragraph(s)"
+        )
     print("run `python -m bot reindex` to rebuild the index from the store", file=sys.stderr)
     return 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,19 @@ class Settings:
             discord_editor_role=env.get("DISCORD_EDITOR_ROLE", "").strip(),
         )
 
+    def secrets(self) -> list[str]:
+        """The values that must never reach a log line, an error message or a chat reply."""
+        return [
+            s
+            for s in (
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+                self.discord_token,
+            )
+            if s
+        ]
+
     def require_slack(self, *, http: bool) -> None:
         """Stop start-up with a message naming the first missing or malformed Slack setting."""
         _token(self.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
@@ -88,9 +102,14 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     raw = env.get(name, "").strip().replace("_", "").replace(",", "")
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < minimum:
+    if not _digits(raw) or int(raw) < minimum:
         raise ConfigError(f"{name} must be a whole number of at least {minimum}")
     return int(raw)
+
+
+def _digits(raw: str) -> bool:
+    """ASCII digits only ("²" is a digit to str.isdigit), and few enough to be a sane number."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 20
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -101,7 +120,7 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not value > 0:
+    if not 0 < value < math.inf:
         raise ConfigError(f"{name} must be a positive number of seconds")
     return value
 
@@ -151,6 +170,6 @@ def _list(env: Mapping[str, str], name: str) -> list[str]:
 
 def _ids(env: Mapping[str, str], name: str) -> list[int]:
     values = _list(env, name)
-    if not all(v.isdigit() for v in values):
+    if not all(_digits(v) for v in values):
         raise ConfigError(f"{name} must be a comma-separated list of numeric IDs")
     return [int(v) for v in values]

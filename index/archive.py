@@ -16,6 +16,8 @@ from index.store import ArticleStore, Stored
 
 log = logging.getLogger(__name__)
 
+FLUSH_ARTICLES = 500  # articles per index commit when catching up (bounds memory)
+
 
 @dataclass(frozen=True)
 class Consistency:
@@ -24,14 +26,23 @@ class Consistency:
     missing: list[str]  # in the store, not in the index
     stale: list[str]  # in both, but the index holds an older version
     extra: list[str]  # in the index, not in the store
+    passages: int = 0  # passages the index holds
+    paragraphs: int = 0  # paragraphs the store holds: the passages the index should hold
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
+        return not (self.missing or self.stale or self.extra) and self.passages == self.paragraphs
 
 
 class Archive:
-    """One data directory: the store is the truth, the index is rebuilt from it when needed."""
+    """One data directory: the store is the truth, the index is rebuilt from it when needed.
+
+    Every change goes through the index's one writer slot (threads queue, processes wait in
+    turn) and in this order: the store records it, the index is written and flushed to disk,
+    then the store records that the index holds it. A process killed anywhere in between
+    leaves the store's journal saying what the index lacks, and the next writer finishes it.
+    Answering never takes the writer slot.
+    """
 
     def __init__(self, data_dir: Path, *, max_question_chars: int = MAX_QUESTION_CHARS):
         self.data_dir = Path(data_dir)
@@ -39,6 +50,8 @@ class Archive:
         self.passages = PassageIndex(self.data_dir / "passages")
         self._answerer = Answerer(self.passages)
         self._max_question_chars = max_question_chars
+        if self.passages.damage:
+            self._rebuild_damaged()
         self.sync()
 
     def close(self) -> None:
@@ -52,20 +65,23 @@ class Archive:
         self.close()
 
     def add(self, articles: Iterable[Article]) -> list[Stored]:
-        """Store and index articles; an article already held is updated in place."""
-        stored = self.store.put(articles)
-        changed = [s.article for s in stored if s.status != "unchanged"]
-        if changed:
-            self.passages.write(changed)
-            self.store.mark_indexed(changed)
+        """Store and index articles; an article already held is updated in place.
+
+        When this returns, the articles are on disk in the store and in the index, and
+        answerable."""
+        articles = list(articles)
+        with self.passages.exclusive():
+            stored = self.store.put(articles)
+            ours = {s.article.id for s in stored if s.status != "unchanged"}
+            self._flush(ours)
         return stored
 
     def remove(self, id_or_url: str) -> Article:
         """Take an article out of the archive, by its id or URL."""
-        article = self.find(id_or_url)
-        self.store.mark_removed(article.id)
-        self.passages.write(delete=[article.id])
-        self.store.purge([article.id])
+        with self.passages.exclusive():
+            article = self.find(id_or_url)
+            self.store.mark_removed(article.id)
+            self._flush({article.id})
         return article
 
     def find(self, id_or_url: str) -> Article:
@@ -89,33 +105,75 @@ class Archive:
         return self._answerer.answer(parsed, limit)
 
     def sync(self) -> int:
-        """Finish what an interrupted run left undone; returns how many articles it repaired."""
-        pending = self.store.unindexed()
-        removed = self.store.removed()
-        if pending or removed:
-            log.warning(
-                "Repairing the search index from the store: %d article(s) to index, %d to drop",
-                len(pending),
-                len(removed),
-            )
-            self.passages.write(pending, delete=removed)
-            self.store.mark_indexed(pending)
-            self.store.purge(removed)
-        return len(pending) + len(removed)
+        """Finish what an interrupted run left undone; returns how many articles it repaired.
+
+        Skipped when another process is writing: that writer finishes the journal itself."""
+        try:
+            with self.passages.exclusive(wait=0) as free:
+                return self._flush() if free else 0
+        except PermissionError:  # a read-only copy of the data: answer from it as it is
+            log.warning("The data directory %s is read-only; not repairing it", self.data_dir)
+            return 0
 
     def check(self) -> Consistency:
-        """Compare the store with what the index actually holds."""
-        stored = self.store.versions()
-        indexed = self.passages.versions()
-        return Consistency(
-            missing=sorted(set(stored) - set(indexed)),
-            stale=sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),
-            extra=sorted(set(indexed) - set(stored)),
-        )
+        """Compare the store with what the index actually holds (waits for writers to finish)."""
+        with self.passages.exclusive():
+            stored = self.store.versions()
+            indexed = self.passages.versions()
+            return Consistency(
+                missing=sorted(set(stored) - set(indexed)),
+                stale=sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),
+                extra=sorted(set(indexed) - set(stored)),
+                passages=self.passages.passage_count(),
+                paragraphs=self.store.paragraph_count(),
+            )
 
     def reindex(self) -> int:
-        """Rebuild the whole search index from the store; returns the number of articles."""
-        articles = list(self.store.articles())
-        self.passages.write(articles, only=True)
-        self.store.mark_indexed(articles)
-        return len(articles)
+        """Rebuild the whole search index from the store; returns the number of articles.
+
+        Killed part-way, the rebuild is finished at the next start."""
+        with self.passages.exclusive():
+            self.store.forget_indexed()
+            self.passages.write(only=True)
+            self._flush(quiet=True)
+            return self.store.count()
+
+    def _flush(self, ours: Iterable[str] = (), *, quiet: bool = False) -> int:
+        """Write what the store's journal says the index lacks, in commits of FLUSH_ARTICLES.
+
+        Called with the writer slot held, so nobody else is half-way through: journal entries
+        other than `ours` were left by an interrupted run, and are repaired with a log line."""
+        left = self.store.journal() - set(ours)
+        if left and not quiet:
+            log.warning(
+                "Repairing the search index from the store: %d article(s) an interrupted run "
+                "left unindexed or half-removed",
+                len(left),
+            )
+        done: set[str] = set()
+        while True:
+            pending = self.store.unindexed(limit=FLUSH_ARTICLES)
+            removed = self.store.removed()
+            if not pending and not removed:
+                return len(done)
+            ids = {p.article.id for p in pending} | set(removed)
+            if ids <= done:  # written, yet still journaled: never loop on it
+                log.error("The store did not record the indexing of %d article(s)", len(ids))
+                return len(done)
+            self.passages.write([p.article for p in pending], delete=removed)
+            self.store.mark_indexed(pending)
+            self.store.purge(removed)
+            done |= ids
+
+    def _rebuild_damaged(self) -> None:
+        with self.passages.exclusive():
+            if self.passages.reopen() is None:  # another process repaired it meanwhile
+                return
+            log.warning(
+                "The search index in %s could not be read (%s); rebuilding it from the store",
+                self.passages.folder,
+                self.passages.damage,
+            )
+            self.store.forget_indexed()  # first: killed from here on, the next start resumes
+            self.passages.recreate()
+            self._flush(quiet=True)

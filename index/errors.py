@@ -2,7 +2,8 @@
 
 
 class InputError(Exception):
-    """Bad input from a user or a source; the message says what was wrong."""
+    """An expected failure, mostly bad input from a user or a source; the message says what was
+    wrong and is safe to show (it never holds a secret or a traceback)."""
 
 
 class ReadError(InputError):
@@ -20,6 +21,10 @@ class FetchError(InputError):
 
 class QuestionError(InputError):
     """A question that cannot be asked as it is (empty, too long)."""
+
+
+class ArchiveBusy(InputError):
+    """The archive stayed busy with another writer for too long; nothing was lost."""
 
 
 class NotFound(InputError):

@@ -106,13 +106,16 @@ def read_source(source: str, fetcher: Fetcher, max_bytes: int) -> list[Article |
     path = Path(source)
     if not path.exists():
         raise ReadError(source, "no such file or directory")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ReadError(source, f"{size:,} bytes, over the {max_bytes:,}-byte limit per file")
+    if not path.is_file():  # a FIFO or a device (/dev/zero) would block or never end
+        raise ReadError(source, "not a regular file")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # the file may grow after a stat(): read no more
     except OSError as error:
         raise ReadError(source, f"could not be read ({error.strerror})") from None
+    if len(data) > max_bytes:
+        size = max(path.stat().st_size, len(data))
+        raise ReadError(source, f"{size:,} bytes, over the {max_bytes:,}-byte limit per file")
     return read(data, source)
 
 

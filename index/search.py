@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,11 +15,14 @@ from whoosh import index as whoosh_index
 from whoosh import query, scoring, writing
 
 from index.article import Article
+from index.errors import ArchiveBusy
+from index.locks import WriterLock
 from index.schema import passage_schema, terms_of
 
 log = logging.getLogger(__name__)
 
-WRITE_LOCK_TIMEOUT = 120.0  # seconds to wait for another process's writer to finish
+WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
+LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
 _FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4, "title": 0.3}
 
 
@@ -59,19 +65,71 @@ class PassageIndex:
 
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
-        if whoosh_index.exists_in(str(folder)):
-            self._ix = whoosh_index.open_dir(str(folder))
-        else:
-            self._ix = whoosh_index.create_in(str(folder), passage_schema())
+        self.folder = folder
+        self._writer = WriterLock(folder / LOCK_FILE)
         self._searcher = None
         self._lock = threading.Lock()
+        self._ix = None
+        self.damage: str | None = None  # why the index on disk cannot be read, if it cannot
+        if not whoosh_index.exists_in(str(folder)):
+            with self.exclusive():  # four processes starting at once create it once
+                if not whoosh_index.exists_in(str(folder)):
+                    whoosh_index.create_in(str(folder), passage_schema())
+        self.reopen()
 
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-        self._ix.close()
+        if self._ix is not None:
+            self._ix.close()
+
+    def reopen(self) -> str | None:
+        """Open the index on disk and read every segment; returns (and keeps) why it failed."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            try:
+                self._ix = whoosh_index.open_dir(str(self.folder))
+                self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+                self._searcher.reader().doc_count()
+                self.damage = None
+            except Exception as error:  # whatever a damaged file makes Whoosh raise
+                self._ix = self._searcher = None
+                self.damage = f"{type(error).__name__}: {str(error)[:200]}"
+        return self.damage
+
+    @contextmanager
+    def exclusive(self, wait: float | None = WRITE_WAIT) -> Iterator[bool]:
+        """Hold the one writer slot: threads of this process queue, other processes are waited
+        for. With `wait=0`, yields False at once if another writer holds it; otherwise raises
+        ArchiveBusy after `wait` seconds (None: waits as long as it takes)."""
+        with self._writer.held(wait) as got:
+            if not got and wait != 0:
+                raise ArchiveBusy(
+                    f"another process has been writing to the archive for over {wait:.0f} "
+                    "seconds; nothing was lost: try again later"
+                )
+            yield got
+
+    def recreate(self) -> None:
+        """Replace the index on disk by an empty one (the caller then re-indexes the store)."""
+        with self.exclusive(), self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._ix = self._searcher = None
+            for entry in self.folder.iterdir():
+                if entry.name == LOCK_FILE:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            whoosh_index.create_in(str(self.folder), passage_schema())
+            _sync_folder(self.folder)
+        self.reopen()
 
     def write(
         self, articles: Iterable[Article] = (), delete: Iterable[str] = (), *, only: bool = False
@@ -79,19 +137,27 @@ class PassageIndex:
         """Replace these articles' passages and drop those of the deleted ids, in one commit.
 
         With `only`, the index afterwards holds these articles and nothing else (a rebuild).
+        The commit is on disk (fsync) when this returns, so the store may then record it.
         """
-        writer = self._ix.writer(timeout=WRITE_LOCK_TIMEOUT)
-        try:
-            for article_id in delete:
-                writer.delete_by_term("article", article_id)
-            for article in articles:
-                writer.delete_by_term("article", article.id)
-                for number, paragraph in enumerate(article.paragraphs, 1):
-                    writer.add_document(**_document(article, number, paragraph))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=writing.CLEAR if only else None)
+        if self._ix is None:
+            raise RuntimeError(f"the search index cannot be read ({self.damage})")
+        with self.exclusive():
+            try:  # Whoosh's own lock is free: every writer of ours holds ours first
+                writer = self._ix.writer(timeout=WRITE_WAIT)
+            except whoosh_index.LockError:
+                raise ArchiveBusy("another program is writing to the search index") from None
+            try:
+                for article_id in delete:
+                    writer.delete_by_term("article", article_id)
+                for article in articles:
+                    writer.delete_by_term("article", article.id)
+                    for number, paragraph in enumerate(article.paragraphs, 1):
+                        writer.add_document(**_document(article, number, paragraph))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=writing.CLEAR if only else None)
+            _sync_folder(self.folder)
 
     def search(
         self, words: Sequence[str], *, limit: int = 20, filters: Filters | None = None
@@ -146,9 +212,12 @@ class PassageIndex:
             return held
 
     def passage_count(self) -> int:
-        return self._ix.doc_count()
+        with self._lock:
+            return self._current_searcher().doc_count()
 
     def _current_searcher(self):
+        if self._ix is None:
+            raise RuntimeError(f"the search index cannot be read ({self.damage})")
         # Searcher.refresh() reuses segment readers with stale deletions (whoosh 2.7 and its
         # forks), so a changed index gets a whole new searcher instead.
         if self._searcher is not None and not self._searcher.up_to_date():
@@ -157,6 +226,22 @@ class PassageIndex:
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=scoring.BM25F())
         return self._searcher
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the index's files and folder to disk: Whoosh itself never calls fsync."""
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False):
+            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _document(article: Article, number: int, paragraph) -> dict:

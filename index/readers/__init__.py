@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from index.article import Article
 from index.errors import ReadError
-from index.readers.decode import decode_text, looks_binary
+from index.readers.decode import decode_text, looks_binary, looks_garbled
 from index.readers.feed import read_feed
 from index.readers.html import read_html
 from index.readers.jsondocs import read_json, read_json_lines
@@ -76,7 +76,13 @@ def read(
         return read_feed(data, name)
     if kind == "html":
         return [read_html(data, name, url=url)]
-    text = decode_text(data, charset)
+    # Plain text, Markdown and JSON: decoded here, checked for garbage first.
+    try:
+        text = decode_text(data, charset)
+    except UnicodeDecodeError as error:
+        raise ReadError(name, f"undecodable text: not valid {error.encoding}") from None
+    if looks_garbled(text):
+        raise ReadError(name, "undecodable text: mostly control characters, not words")
     if kind == "json":
         return read_json(text, name)
     if kind == "jsonl":

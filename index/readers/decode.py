@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -24,7 +25,7 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            return data.decode(encoding)  # UnicodeDecodeError: the caller names the file
     if declared:
         try:
             return data.decode(_codec_name(declared))
@@ -45,9 +46,47 @@ def _codec_name(declared: str) -> str:
     return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
 
 
+# File types that are never articles, by their first bytes: images, PDF, archives, programs.
+_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\x7fELF",
+    b"\xd0\xcf\x11\xe0",
+    b"\x00asm",
+    b"\x28\xb5\x2f\xfd",
+)
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
+_MOSTLY_TEXT = 0.9  # share of text characters below which data is taken as binary or garbage
+
+
 def looks_binary(data: bytes) -> bool:
-    """True for data that is not text in any encoding we read (NUL bytes outside UTF-16/32)."""
+    """True for data that is not text in any encoding we read: a known binary file type, NUL
+    bytes outside UTF-16/32, or more control bytes than text ever holds."""
     head = data[:4096]
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return False
-    return b"\x00" in head
+    if head.startswith(_MAGIC) or b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in _TEXT_CONTROLS)
+    return controls > len(head) * (1 - _MOSTLY_TEXT)
+
+
+def looks_garbled(text: str) -> bool:
+    """True for decoded text that is mostly control characters or replacement marks."""
+    head = text[:4096]
+    if not head:
+        return False
+    odd = sum(
+        1
+        for c in head
+        if c == "\ufffd"
+        or (unicodedata.category(c) in ("Cc", "Co", "Cn") and c not in "\t\n\r\x0c")
+    )
+    return odd > len(head) * (1 - _MOSTLY_TEXT)

@@ -7,7 +7,7 @@ import feedparser
 from index.article import Article, Paragraph
 from index.errors import ReadError
 from index.readers.html import fragment_paragraphs
-from index.readers.meta import clean, derive_title, iso_date, outlet_for
+from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
 
 
 def read_feed(data: bytes, origin: str | None = None) -> list[Article | ReadError]:
@@ -28,7 +28,7 @@ def read_feed(data: bytes, origin: str | None = None) -> list[Article | ReadErro
         if not paragraphs:
             results.append(ReadError(label, "the entry has no text"))
             continue
-        link = entry.get("link")
+        link = usable_url(entry.get("link"))
         entry_source, entry_source_url = outlet_for(link)
         results.append(
             Article(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, iso_date, outlet_for
+from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
 
 _LEAF_BLOCKS = {"p", "li", "blockquote", "pre", "dd", "td", "figcaption"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HIDDEN = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
 def read_html(data: bytes | str, origin: str | None = None, url: str | None = None) -> Article:
@@ -33,7 +38,7 @@ def read_html(data: bytes | str, origin: str | None = None, url: str | None = No
     paragraphs = _main_paragraphs(doc.find("main"), title)
     if not paragraphs:
         raise ReadError(origin or url or "page", "no article text found in the page")
-    link = doc.get("url") or url
+    link = usable_url(doc.get("url")) or usable_url(url)
     source, source_url = outlet_for(link)
     return Article(
         title=title or derive_title(paragraphs, origin or url),
@@ -65,10 +70,14 @@ def _main_paragraphs(main, title: str) -> list[Paragraph]:
 
 def fragment_paragraphs(html: str) -> list[Paragraph]:
     """Paragraphs of an HTML fragment (a feed entry's content), headings kept as headings."""
+    html = _XML_DECLARATION.sub("", _CONTROLS.sub(" ", html))  # lxml refuses both in a str
     if not html.strip():
         return []
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in root.iter("script", "style", "noscript"):
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    for element in list(root.iter(*_HIDDEN)):
         element.drop_tree()
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")

@@ -8,7 +8,7 @@ import re
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, outlet_for
+from index.readers.meta import clean, derive_title, outlet_for, usable_url
 
 _KEY = re.compile(r"^[\w.:-]{1,80}$")
 _FIELDS = {"id", "title", "author", "source", "url", "published", "updated", "paragraphs", "body"}
@@ -17,13 +17,12 @@ _FIELDS = {"id", "title", "author", "source", "url", "published", "updated", "pa
 def read_json(text: str, origin: str | None = None) -> list[Article | ReadError]:
     """A JSON object, a list of objects, or {"articles": [...]}; each object one article."""
     name = origin or "json"
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ReadError(name, f"not valid JSON (line {error.lineno}: {error.msg})") from error
+    value = _parse(text, name)
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]
     items = value if isinstance(value, list) else [value]
+    if not items:
+        raise ReadError(name, "the JSON holds no articles (an empty list)")
     return [_item(item, f"{name} item {n}") for n, item in enumerate(items, 1)]
 
 
@@ -36,12 +35,24 @@ def read_json_lines(text: str, origin: str | None = None) -> list[Article | Read
             continue
         label = f"{name} line {number}"
         try:
-            results.append(_item(json.loads(line), label))
-        except json.JSONDecodeError as error:
-            results.append(ReadError(label, f"not valid JSON ({error.msg})"))
+            results.append(_item(_parse(line, label), label))
+        except ReadError as error:
+            results.append(error)
     if not results:
         raise ReadError(name, "the file holds no JSON lines")
     return results
+
+
+def _parse(text: str, label: str):
+    """JSON text -> value, every way it can fail told as a ReadError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(label, f"not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise ReadError(label, "not valid JSON for an article (nested too deeply)") from None
+    except ValueError:  # a number of thousands of digits, longer than Python converts
+        raise ReadError(label, "not valid JSON for an article (a number far too long)") from None
 
 
 def _item(item, label: str) -> Article | ReadError:
@@ -56,6 +67,8 @@ def _article(item, label: str) -> Article:
         raise ReadError(label, f"expected an object with article fields, got {type(item).__name__}")
     paragraphs = _paragraphs(item, label)
     url = _string(item, "url", label)
+    if url is not None and usable_url(url) is None:
+        raise ReadError(label, f'"url" is not a link that can be cited: {url[:100]!r}')
     source, source_url = outlet_for(url)
     key = item.get("id")
     if key is not None and not (isinstance(key, (str, int)) and _KEY.match(str(key))):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import yaml
@@ -9,7 +10,7 @@ from markdown_it import MarkdownIt
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, iso_date, outlet_for
+from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
@@ -18,10 +19,10 @@ def read_markdown(text: str, origin: str | None = None) -> Article:
     """Read one article: front matter for metadata, headings for sections, blocks for text."""
     name = origin or "markdown"
     meta, body = _front_matter(text.lstrip("\ufeff"), name)
-    title, paragraphs = _body(body, meta.get("title"))
+    title, paragraphs = _body(body, _text(meta.get("title")))
     if not paragraphs:
         raise ReadError(name, "no article text found")
-    url = _text(meta.get("url") or meta.get("link") or meta.get("canonical_url"))
+    url = usable_url(_text(meta.get("url") or meta.get("link") or meta.get("canonical_url")))
     source, source_url = outlet_for(url)
     return Article(
         title=title or derive_title(paragraphs, origin),
@@ -30,8 +31,8 @@ def read_markdown(text: str, origin: str | None = None) -> Article:
         source=_text(meta.get("source") or meta.get("outlet") or meta.get("publisher")) or source,
         source_url=source_url,
         url=url,
-        published=iso_date(meta.get("published") or meta.get("date")),
-        updated=iso_date(meta.get("updated") or meta.get("lastmod") or meta.get("modified")),
+        published=_date(meta.get("published") or meta.get("date")),
+        updated=_date(meta.get("updated") or meta.get("lastmod") or meta.get("modified")),
         origin=origin,
     )
 
@@ -43,18 +44,30 @@ def _front_matter(text: str, name: str) -> tuple[dict, str]:
     try:
         meta = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as error:
-        raise ReadError(name, f"front matter is not valid YAML ({error.problem})") from error
+        problem = getattr(error, "problem", None) or getattr(error, "reason", None) or "unreadable"
+        raise ReadError(name, f"front matter is not valid YAML ({problem})") from None
+    except RecursionError:
+        raise ReadError(name, "front matter is not valid YAML (nested too deeply)") from None
     if not isinstance(meta, dict):
         raise ReadError(name, "front matter must be a mapping of keys to values")
     return {str(k).lower(): v for k, v in meta.items()}, text[match.end() :]
 
 
+_SCALARS = (str, int, float, dt.date)
+
+
 def _text(value) -> str | None:
-    if value is None:
+    """A front matter value as text: a scalar, or a list of scalars ("authors"). Anything
+    nested is ignored, which also defuses YAML alias bombs (a tiny file, a huge structure)."""
+    if isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value[:20]):
+        value = ", ".join(str(v) for v in value[:20])
+    if not isinstance(value, _SCALARS):
         return None
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return clean(str(value)) or None
+    return clean(str(value))[:1000] or None
+
+
+def _date(value) -> str | None:
+    return iso_date(value if isinstance(value, dt.date) else _text(value))
 
 
 def _body(body: str, title: str | None) -> tuple[str | None, list[Paragraph]]:

@@ -37,16 +37,41 @@ _GENERIC = re.compile(r"(?i)^(index|article|story|untitled|document|doc|file|tex
 _WS = re.compile(r"\s+")
 
 
+# Control characters other than whitespace: terminal escapes, bells, backspaces. No article
+# means them, and quoted back to a terminal or a chat they could rewrite what a reader sees.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+MAX_URL_CHARS = 2000
+
+
 def clean(text: str) -> str:
-    """One paragraph's text with runs of whitespace (wrapped lines, tabs) made single spaces."""
-    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+    """One paragraph's text with runs of whitespace (wrapped lines, tabs) made single spaces
+    and control characters removed."""
+    return _WS.sub(" ", _CONTROLS.sub(" ", text.replace("\u00a0", " "))).strip()
+
+
+def usable_url(value) -> str | None:
+    """A link as given, if it is one that can be parsed (host, port) and cited; else None."""
+    if not isinstance(value, str):
+        return None
+    url = clean(value)
+    if not url or len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+        if parts.scheme in ("http", "https") and not parts.hostname:
+            return None
+    except ValueError:
+        return None
+    return url
 
 
 def outlet_for(url: str | None) -> tuple[str | None, str | None]:
     """(outlet name, outlet home URL) for a link to the outlet or one of its pages."""
+    url = usable_url(url)
     if not url:
         return None, None
-    parts = urlsplit(url.strip())
+    parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     if not host:
         return None, None
@@ -80,7 +105,11 @@ def derive_title(paragraphs: list[Paragraph], origin: str | None) -> str:
     """A title for an article that has none: its file or URL name if that reads as words,
     else the opening words of its first paragraph."""
     if origin:
-        stem = PurePosixPath(unquote(urlsplit(origin).path or origin)).stem
+        try:
+            path = urlsplit(origin).path
+        except ValueError:
+            path = ""
+        stem = PurePosixPath(unquote(path or origin)).stem
         words = [w for w in re.split(r"[-_\s.]+", stem) if w]
         lettered = [w for w in words if re.search(r"[^\W\d_]", w)]
         single_meaningful = len(lettered) == 1 and len(stem) > 3 and not _GENERIC.match(stem)

@@ -6,7 +6,7 @@ import re
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, iso_date, outlet_for
+from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
 
 _HEADER = re.compile(
     r"^(title|headline|author|by|byline|source|outlet|url|link|date|published|updated)\s*:\s*(.+)$",
@@ -52,7 +52,7 @@ def read_text(text: str, origin: str | None = None) -> Article:
 
 
 def _article(meta: dict[str, str], paragraphs: list[Paragraph], origin: str | None) -> Article:
-    url = meta.get("url")
+    url = usable_url(meta.get("url"))
     source, source_url = outlet_for(meta.get("source_url") or url)
     if meta.get("source") and not meta["source"].startswith("http"):
         source = meta["source"]
@@ -81,7 +81,7 @@ def _take_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
         if not match:
             return {}, lines
         key = _header_key(match.group(1))
-        meta[key] = match.group(2).strip()
+        meta[key] = clean(match.group(2))
     return {}, lines
 
 
@@ -134,7 +134,7 @@ def _take_footer(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
     while blocks:
         line = blocks[-1]
         if field := _HEADER.match(line):
-            meta.setdefault(_header_key(field.group(1)), field.group(2).strip())
+            meta.setdefault(_header_key(field.group(1)), clean(field.group(2)))
         elif byline := _BYLINE.match(line):
             meta.setdefault("author", byline.group(1))
         elif _SOURCE_LINE.match(line) or _COPYRIGHT_LINE.search(line):
