@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 from index.article import domain_of
 from index.cues import answer_type
@@ -12,11 +14,12 @@ from index.schema import term_spans, terms_of
 from index.search import Passage, PassageIndex
 
 CANDIDATES = 20  # passages read closely per question
-MIN_COVERAGE = 0.5  # below this share of the question's weight, a passage does not answer
+ANSWER_COVERAGE = 0.25  # the best quote must hold this share of the question's weight (IDF)
+QUOTE_COVERAGE = 0.15  # and every other quote this share
+SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
 PEER_SHARE = 0.75  # articles whose best quote scores this share of the top one take turns
-CORRECTION_GAIN = 1.1  # a corrected question must rank this much better to replace the asked one
 WINDOWS = 3  # quotes a paragraph may offer, not overlapping
-SECOND_PENALTY = 0.1  # each later window of a paragraph ranks this much lower
+SECOND_PENALTY = 0.05  # each later window of a paragraph ranks this much lower
 BM25_WEIGHT = 0.35
 PROXIMITY_WEIGHT = 0.15
 CUE_BONUS = 0.1
@@ -78,6 +81,7 @@ class _Candidate:
     passage: Passage
     window: Window
     score: float
+    coverage: float
 
 
 class Answerer:
@@ -87,18 +91,31 @@ class Answerer:
         self._passages = passages
 
     def answer(self, question: Question, limit: int = 5) -> Answer:
-        if question.about:
-            return self._facts(question)
-        found = self._rank(question)
-        correction = self._correction(question)
-        if correction is None:
-            return Answer(question.text, _choose(found, limit))
-        corrected = self._rank(correction)
-        if corrected and (not found or corrected[0].score > found[0].score * CORRECTION_GAIN):
-            quotes = _choose(corrected, limit)
-            return Answer(question.text, quotes, correction.text, correction.text)
-        suggestion = None if found else correction.text
-        return Answer(question.text, _choose(found, limit), suggestion)
+        if question.about and (facts := self._facts(question)):
+            return Answer(question.text, (), facts=facts)
+        unknown = [word for word in question.words if not self._passages.knows(word)]
+        corrections = {word: self._close_word(word) for word in unknown}
+        correction = _corrected(question, corrections)
+        # A name or a number that no article contains, and that is no misspelling of one it
+        # does, is a subject the archive does not cover: quoting the rest would mislead.
+        if any(_is_subject(w, question.text) for w, close in corrections.items() if not close):
+            return Answer(question.text, (), correction.text if correction else None)
+        if correction is not None:
+            quotes = _choose(self._rank(correction), limit)
+            if quotes:
+                return Answer(question.text, quotes, correction.text, correction.text)
+        quotes = _choose(self._rank(question), limit)
+        return Answer(question.text, quotes, None if quotes or not correction else correction.text)
+
+    def _close_word(self, word: str) -> str | None:
+        """The archive's closest word to a misspelt one, if it is close enough to be meant."""
+        if not word.isalpha() or len(word) < 4:
+            return None
+        close = self._passages.suggest(word)
+        similar = (
+            close and SequenceMatcher(None, word.lower(), close).ratio() >= SPELLING_SIMILARITY
+        )
+        return close if similar else None
 
     def _rank(self, question: Question) -> list[_Candidate]:
         """Passages that answer, best first, each with the window worth quoting."""
@@ -117,7 +134,7 @@ class Answerer:
             for rank, window in enumerate(found):
                 lifted = sum(weights[t] for t in above & weights.keys() - window.matched)
                 coverage = window.coverage + CONTEXT_SHARE * lifted / total
-                if coverage < MIN_COVERAGE:
+                if coverage < QUOTE_COVERAGE:
                     continue
                 score = (
                     coverage
@@ -126,33 +143,43 @@ class Answerer:
                     + CUE_BONUS * window.cue
                     - SECOND_PENALTY * rank
                 )
-                candidates.append(_Candidate(passage, window, score))
-        return sorted(candidates, key=lambda c: -c.score)
+                candidates.append(_Candidate(passage, window, score, coverage))
+        candidates.sort(key=lambda c: -c.score)
+        if not candidates or candidates[0].coverage < ANSWER_COVERAGE:
+            return []
+        return candidates
 
-    def _correction(self, question: Question) -> Question | None:
-        """The question with each word the archive lacks replaced by its closest known word."""
-        text, words, changed = question.text, list(question.words), False
-        for i, word in enumerate(words):
-            if word.isalpha() and not self._passages.knows(word):
-                close = self._passages.suggest(word)
-                if close:
-                    text = text.replace(word, close, 1)
-                    words[i], changed = close, True
-        return replace(question, text=text, words=tuple(words)) if changed else None
-
-    def _facts(self, question: Question) -> Answer:
+    def _facts(self, question: Question) -> tuple[Fact, ...]:
         """Who wrote it, when it was published, which outlet: from the article's record."""
-        passages = self._passages.search(question.words, limit=1, filters=question.filters)
         if not question.words and not question.filters:
-            passages = []
+            return ()
+        found = self._passages.search(question.words, limit=1, filters=question.filters)
         facts = []
-        for passage in passages:
+        for passage in found:
             cited = citation(passage)
             value = {"author": cited.author, "published": cited.published}.get(question.about)
             if question.about == "source":
                 value = cited.source or cited.domain
             facts.append(Fact(question.about, value, cited))
-        return Answer(question.text, (), facts=tuple(facts))
+        return tuple(facts)
+
+
+def _is_subject(word: str, question: str) -> bool:
+    """A name (capitalised inside the question, not an acronym) or a number such as a year."""
+    if re.fullmatch(r"\d+(?:[.,]\d+)*", word):
+        return True
+    is_name = word[:1].isupper() and not word.isupper()
+    return is_name and not question.lstrip().startswith(word)
+
+
+def _corrected(question: Question, corrections: dict[str, str | None]) -> Question | None:
+    """The question with each misspelt word replaced by its correction, if any was found."""
+    text, words = question.text, list(question.words)
+    for word, close in corrections.items():
+        if close:
+            text = text.replace(word, close, 1)
+            words = [close if w == word else w for w in words]
+    return replace(question, text=text, words=tuple(words)) if text != question.text else None
 
 
 def _choose(candidates: list[_Candidate], limit: int) -> tuple[Quote, ...]:

@@ -31,36 +31,42 @@ _FILTER = re.compile(
     r"(?<!\S)(author|source|since|until|in):(?:\"([^\"]*)\"?|“([^”]*)”?|(\S+))", re.IGNORECASE
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Questions about an article rather than about the news in it, and the field that answers them.
+# Questions about an article rather than about the news in it, and the field that answers them;
+# "who wrote the poem ..." is about the news, "who wrote the article about ..." is not.
+_PIECE = r"(article|story|piece|report|column|op-?ed|coverage|feature|editorial)s?"
 _ABOUT = (
     (
         re.compile(
-            r"^\s*who\s+(wrote|authored|penned|reported|(is|was)\s+the\s+(author|reporter))\b",
+            rf"^\s*who\s+(wrote|authored|penned|reported|filed|(is|was)\s+the\s+(author|writer|"
+            rf"reporter)\s+of)\s+(the|this|that|a|an)\s+(\w+\s+){{0,3}}?{_PIECE}\b",
             re.I,
         ),
         "author",
     ),
     (
         re.compile(
-            r"^\s*(when|what\s+date)\s+(was|were|did)\b.*\b(published|posted|written|"
-            r"released|come\s+out|appear(ed)?|run)\b",
+            rf"^\s*(when|what\s+date|what\s+day)\s+(was|were|did)\s+(the|this|that|a|an)\s+"
+            rf"(\w+\s+){{0,3}}?{_PIECE}\b.*\b(published|posted|written|released|come\s+out|"
+            rf"appear(ed)?|run)\b",
             re.I,
         ),
         "published",
     ),
     (
         re.compile(
-            r"^\s*(which|what)\s+(outlet|publication|news\s?paper|paper|site|website|"
-            r"news\s+(site|outlet|organi[sz]ation))\b|^\s*who\s+(published|ran|carried)\b",
+            r"^\s*(which|what)\s+(outlet|publication|news\s?paper|news\s+(site|outlet|"
+            r"organi[sz]ation)|website)\b|^\s*who\s+(published|ran|carried)\s+(the|this|that)\s+"
+            rf"(\w+\s+){{0,3}}?{_PIECE}\b",
             re.I,
         ),
         "source",
     ),
 )
 _ABOUT_FILLER = frozenset(
-    "wrote written write authored author penned reported reporter published publish posted "
-    "released appeared appear ran run carried outlet publication newspaper paper site website "
-    "news organization organisation come out date".split()
+    "wrote written write authored author writer penned reported reporter filed published publish "
+    "posted released appeared appear ran run carried outlet publication newspaper paper site "
+    "website news organization organisation come out date day story stories piece report column "
+    "coverage feature editorial".split()
 )
 
 

@@ -8,7 +8,7 @@ from index.cues import offers
 from index.schema import term_spans
 from index.sentences import clause_spans, sentence_spans
 
-QUOTE_BUDGET = 400  # characters a quote normally stays under
+QUOTE_BUDGET = 450  # the most characters a quote grows to; the mean stays well under 400
 MAX_SENTENCES = 3
 CUE_WEIGHT = 0.15
 LENGTH_PENALTY = 0.1
@@ -43,7 +43,7 @@ def best_window(
     weights: dict[str, float],
     kind: str | None = None,
     question: str = "",
-    budget: int = QUOTE_BUDGET,
+    budget: int | None = None,
 ) -> Window:
     """The stretch of one to three sentences (or clauses of a long one) that best answers."""
     return windows(text, weights, kind, question, budget, count=1)[0]
@@ -54,10 +54,11 @@ def windows(
     weights: dict[str, float],
     kind: str | None = None,
     question: str = "",
-    budget: int = QUOTE_BUDGET,
+    budget: int | None = None,
     count: int = 2,
 ) -> list[Window]:
     """Up to `count` windows that do not overlap, the best first."""
+    budget = budget or QUOTE_BUDGET
     total = sum(weights.values()) or 1.0
     hits = [(term, start, end) for term, start, end in term_spans(text) if term in weights]
     units = _units(text, budget)

@@ -22,6 +22,10 @@ def answer_json(answer: Answer) -> dict:
         ],
         "suggestion": answer.suggestion,
         "corrected": answer.corrected,
+        "facts": [
+            {"field": f.field, "value": f.value, "article": citation_json(f.citation)}
+            for f in answer.facts
+        ],
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.answer import Answer, Citation, Quote
+from index.answer import Answer, Citation, Fact, Quote
 
 BOLD, RESET = "\033[1m", "\033[0m"
 NO_ANSWER = "No passage in the archive answers this question."
@@ -20,7 +20,11 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
                 f"    {quote.citation.source_url} (the outlet; no link to the article itself)"
             )
         lines.append("")
-    if not answer.quotes:
+    for fact in answer.facts:
+        lines.append(fact_line(fact))
+        lines.append(f"    — {citation_line(fact.citation, None)}")
+        lines.append("")
+    if not answer.quotes and not answer.facts:
         lines.append(NO_ANSWER)
     if answer.suggestion:
         lines.append(f"Did you mean: {answer.suggestion}")
@@ -37,7 +41,24 @@ def emphasize(quote: Quote, color: bool) -> str:
     return "".join(parts) + quote.text[last:]
 
 
-def citation_line(citation: Citation, paragraph: int) -> str:
+def fact_line(fact: Fact) -> str:
+    """One sentence from an article's record: who wrote it, when, where it was published."""
+    title = f"“{fact.citation.title}”"
+    if fact.value is None:
+        missing = {
+            "author": "who wrote",
+            "published": "when it published",
+            "source": "who published",
+        }
+        return f"The archive does not record {missing[fact.field]} {title}."
+    if fact.field == "author":
+        return f"{title} was written by {fact.value}."
+    if fact.field == "published":
+        return f"{title} was published on {fact.value[:10]}."
+    return f"{title} was published by {fact.value}."
+
+
+def citation_line(citation: Citation, paragraph: int | None) -> str:
     """“Title”, Author, Outlet (domain), 2025-08-24, updated 2025-08-25, paragraph 4"""
     parts = [citation.author] if citation.author else []
     outlet = citation.source or ""
@@ -47,5 +68,6 @@ def citation_line(citation: Citation, paragraph: int) -> str:
     parts += [outlet] if outlet else []
     parts += [citation.published[:10]] if citation.published else []
     parts += [f"updated {citation.updated[:10]}"] if citation.updated else []
-    parts.append(f"paragraph {paragraph}")
+    if paragraph is not None:
+        parts.append(f"paragraph {paragraph}")
     return ", ".join([f"“{citation.title}”", *parts])
