@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -107,10 +108,17 @@ def _filters(text: str) -> tuple[Filters, str]:
     for match in _FILTER.finditer(text):
         name = match.group(1).lower()
         value = next(v for v in match.groups()[1:] if v is not None).strip()
-        if name in ("since", "until") and not _DATE.match(value):
+        if name in ("since", "until") and not _is_date(value):
             raise QuestionError(f"{name}: needs a date written YYYY-MM-DD, like {name}:2025-08-24")
         found[{"in": "title"}.get(name, name)] = value
     return Filters(**found), _FILTER.sub(" ", text)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(_DATE.match(value)) and bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def _printable(text: str) -> str:

@@ -1,0 +1,198 @@
+"""Answer quality: focused verbatim quotes, ranking cues, honest no-answer, filters, metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.article import Article, Paragraph
+from index.ingest import ingest
+from index.sentences import sentence_spans
+from tests.conftest import SAMPLES, assert_verbatim
+
+
+@pytest.fixture
+def seeded(archive, seed_path):
+    ingest(archive, [str(seed_path), str(SAMPLES)])
+    return archive
+
+
+@pytest.fixture
+def seed_text(seed_path) -> str:
+    return seed_path.read_text(encoding="utf-8")
+
+
+def test_the_guarantors_sentence_not_the_whole_paragraph(seeded, seed_text):
+    top = seeded.ask("who are the proposed guarantors?").quotes[0]
+    assert "a group of guarantors" in top.text
+    assert_verbatim(top.text, seed_text)
+    paragraph = next(line for line in seed_text.splitlines() if "group of guarantors" in line)
+    assert len(top.text) < len(paragraph)
+    assert len(top.text) <= 460
+    assert top.paragraph == 4
+
+
+def test_moscows_terms_are_quoted_and_never_the_subheading(seeded, seed_text):
+    answer = seeded.ask("What are Moscow's terms for an agreement?")
+    top = answer.quotes[0]
+    for term in ("neutrality", "NATO", "territorial"):
+        assert term in top.text
+    assert_verbatim(top.text, seed_text)
+    assert all(q.text != "What are Moscow’s terms for an agreement?" for q in answer.quotes)
+    assert top.heading == "What are Moscow’s terms for an agreement?"
+
+
+def test_a_misspelt_question_is_corrected_and_says_so(seeded):
+    answer = seeded.ask("who are the proposed guarantours?")
+    assert answer.corrected == "who are the proposed guarantors?"
+    assert "a group of guarantors" in answer.quotes[0].text
+
+
+def test_a_question_the_archive_cannot_answer_gets_no_quotes(seeded):
+    for question in [
+        "What is the capital of Australia?",
+        "Who won the 2026 World Cup?",
+        "What did Lavrov say about Kazakhstan?",
+    ]:
+        assert seeded.ask(question).quotes == (), question
+
+
+def test_question_words_are_not_what_passages_are_ranked_on(seeded):
+    # Every paragraph of the seed holds "the", "what", "said" or "about"; none of them
+    # makes a passage an answer.
+    assert seeded.ask("what did they say about the article?").quotes == ()
+    top = seeded.ask("what did the article say about the harbor bridge?").quotes[0]
+    assert "harbor bridge" in top.text
+
+
+def test_date_cue_prefers_the_passage_with_the_date(seeded, seed_text):
+    top = seeded.ask("when did Trump meet Putin in Alaska?").quotes[0]
+    assert "Aug. 15" in top.text
+    assert_verbatim(top.text, seed_text)
+
+
+def test_number_cue_and_heading_lift_the_cost_paragraph(seeded):
+    top = seeded.ask("how much will the bridge cost?").quotes[0]
+    assert "$48 million" in top.text
+    assert top.heading == "How much will the bridge cost?"
+
+
+def test_sentence_boundaries_keep_abbreviations_and_quotes_whole(seed_text):
+    paragraph = next(line for line in seed_text.splitlines() if line.startswith("Trump met"))
+    sentences = [paragraph[s:e] for s, e in sentence_spans(paragraph)]
+    assert sentences[0] == "Trump met with Putin in Alaska on Aug. 15."
+    assert "the U.S. president hosted Zelenskyy" in sentences[1]
+    text = "He spoke to Mr. Zelenskyy in the U.K. on Monday. “We agree,” he said. Then he left."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "He spoke to Mr. Zelenskyy in the U.K. on Monday.",
+        "“We agree,” he said.",
+        "Then he left.",
+    ]
+
+
+def test_a_cut_inside_a_sentence_is_marked_and_highlights_point_at_words(seeded, seed_text):
+    for question in ["who are the proposed guarantors?", "guarantors neutral non-nuclear"]:
+        for quote in seeded.ask(question).quotes:
+            assert_verbatim(quote.text, seed_text)
+            for start, end in quote.highlights:
+                assert quote.text[start:end].strip() == quote.text[start:end]
+                assert quote.text[start:end].isalnum() or "." in quote.text[start:end]
+
+
+def test_one_quote_per_article_before_a_second_from_any(archive):
+    def story(source, text, extra):
+        paragraphs = (Paragraph(text), Paragraph(extra))
+        return Article(title=f"Ferry fares ({source})", paragraphs=paragraphs, source=source)
+
+    archive.add(
+        [
+            story(
+                "Ledger",
+                "Ferry fares will rise by fifty cents in June.",
+                "Ferry fares rose last year.",
+            ),
+            story(
+                "Courier", "The ferry fares rise takes effect in June.", "Ferry fares fund repairs."
+            ),
+        ]
+    )
+    quotes = archive.ask("ferry fares rise", limit=4).quotes
+    assert {q.citation.source for q in quotes[:2]} == {"Ledger", "Courier"}
+
+
+def test_identical_passages_are_quoted_once(archive):
+    same = "The dam inspection is set for May, the county engineer said."
+    archive.add(
+        [
+            Article(
+                title="Dam inspection", paragraphs=(Paragraph(same),), url="https://a.example/1"
+            ),
+            Article(
+                title="Dam inspection", paragraphs=(Paragraph(same),), url="https://b.example/1"
+            ),
+        ]
+    )
+    assert len(archive.ask("dam inspection May").quotes) == 1
+
+
+def test_filters_restrict_the_articles_quoted(seeded):
+    def sources(question):
+        return {q.citation.source for q in seeded.ask(question).quotes}
+
+    assert sources("council vote") >= {"The Millbrook Ledger"}
+    assert sources("council vote author:raman") == {"The Millbrook Ledger"}
+    assert sources("council vote author:nobody") == set()
+    assert sources('library hours source:"Valley Courier"') == {"Valley Courier"}
+    assert sources("library hours source:ledger") == set()
+    assert sources("market since:2026-05-01") == {"Valley Courier"}
+    assert sources("bridge until:2026-03-31") == {"The Millbrook Ledger"}
+    assert sources("bridge since:2026-04-01") == set()
+    titles = {q.citation.title for q in seeded.ask('cost in:"transit pass"').quotes}
+    assert titles == {"Regional Transit Pass Expands to Three Counties"}
+
+
+def test_unknown_filters_are_words(seeded):
+    answer = seeded.ask("Ledger:harbor bridge")
+    assert answer.quotes and "harbor bridge" in answer.quotes[0].text
+
+
+def test_a_bad_filter_date_is_refused_with_a_reason(seeded):
+    from index.errors import QuestionError
+
+    with pytest.raises(QuestionError, match="YYYY-MM-DD"):
+        seeded.ask("bridge since:last-week")
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value", "title"),
+    [
+        ("who wrote the article about Lavrov?", "author", "Diane Duenez", "Lavrov meet the press"),
+        (
+            "when was the harbor bridge story published?",
+            "published",
+            "2026-03-03",
+            "Harbor Bridge Vote Delayed Over Cable Anchor Review",
+        ),
+        (
+            "which outlet published the transit pass story?",
+            "source",
+            "Valley Wire",
+            "Regional Transit Pass Expands to Three Counties",
+        ),
+    ],
+)
+def test_questions_about_an_article_are_answered_from_its_record(
+    seeded, question, field, value, title
+):
+    answer = seeded.ask(question)
+    [fact] = answer.facts
+    assert (fact.field, fact.citation.title) == (field, title)
+    assert fact.value.startswith(value)
+
+
+def test_a_question_about_a_poem_is_not_a_question_about_an_article(seeded):
+    assert seeded.ask("who wrote the guarantors proposal?").facts == ()
+
+
+def test_a_follow_up_is_read_in_the_context_of_the_first_question(seeded):
+    answer = seeded.ask("and who would join them?", context="who are the proposed guarantors?")
+    assert "guarantors" in answer.quotes[0].text
