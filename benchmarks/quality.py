@@ -40,12 +40,14 @@ REFERENCE = {
 
 def measure(path: Path) -> dict:
     articles, questions = load_squad(path)
-    with tempfile.TemporaryDirectory(prefix="newsbot-quality-") as folder:
-        with Archive(Path(folder)) as archive:
-            started = time.perf_counter()
-            archive.add(articles)
-            ingest_s = time.perf_counter() - started
-            report = evaluate(archive, questions)
+    with (
+        tempfile.TemporaryDirectory(prefix="newsbot-quality-") as folder,
+        Archive(Path(folder)) as archive,
+    ):
+        started = time.perf_counter()
+        archive.add(articles)
+        ingest_s = time.perf_counter() - started
+        report = evaluate(archive, questions)
     return {"articles": len(articles), "ingest_s": ingest_s, "report": report}
 
 
