@@ -108,6 +108,40 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("article", metavar="ID_OR_URL")
     remove.set_defaults(run=_remove)
 
+    watch = commands.add_parser(
+        "watch",
+        parents=[data],
+        help="poll RSS and Atom feeds and ingest their new and changed entries",
+        description="Poll feeds and ingest new and changed entries, with conditional requests "
+        "(a feed that has not changed sends nothing). The feeds given are added to the data "
+        "directory's watched feeds; with none given, every watched feed is polled (those of "
+        "the FEEDS setting, and those added from chat). A line per cycle says what was new, "
+        "updated, unchanged and failed. Runs until Ctrl-C or SIGTERM, or with --once polls "
+        "each feed once and exits (for cron; exit status 1 if a feed failed).",
+    )
+    watch.add_argument("feeds", nargs="*", metavar="FEED_URL", help="an RSS or Atom feed's URL")
+    watch.add_argument(
+        "--every",
+        type=_minutes,
+        metavar="MINUTES",
+        help="minutes between polls of each feed (default: the FEEDS_EVERY setting, 15; "
+        "at least 1)",
+    )
+    watch.add_argument("--once", action="store_true", help="poll each feed once, then exit")
+    watch.set_defaults(run=_watch)
+
+    history = commands.add_parser(
+        "history",
+        parents=[data],
+        help="show an article's versions and what changed between them",
+        description="Show every version of an article the archive holds (a corrected or "
+        "updated article keeps its earlier versions), and what changed from each to the next: "
+        "fields, and paragraphs added, removed or reworded ([-old-]{+new+}).",
+    )
+    history.add_argument("article", metavar="ID_OR_URL")
+    history.add_argument("--json", action="store_true", help="print a JSON array of versions")
+    history.set_defaults(run=_history)
+
     reindex = commands.add_parser(
         "reindex", parents=[data], help="rebuild the search index from the article store"
     )
@@ -166,6 +200,16 @@ def _parser() -> argparse.ArgumentParser:
     feedback.add_argument("--json", action="store_true", help="print a JSON array")
     feedback.set_defaults(run=_feedback)
     return parser
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 1 <= value <= 7 * 24 * 60:
+        raise argparse.ArgumentTypeError(f"expected minutes from 1 to 10080, got {text!r}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -363,6 +407,64 @@ def _remove(args, settings: Settings, data_dir: Path) -> int:
     with _archive(settings, data_dir) as archive:
         article = archive.remove(args.article)
     print(f"removed: {article.title} [{article.id}]")
+    return 0
+
+
+def _watch(args, settings: Settings, data_dir: Path) -> int:
+    import dataclasses
+    import signal
+    import threading
+    from datetime import datetime
+
+    from bot.watching import FEEDS_FILE, watcher_for
+    from index.feeds import FeedStore
+    from index.fetch import checked_url
+
+    urls = list(dict.fromkeys(args.feeds))
+    for url in urls:
+        checked_url(url)
+    if args.every:
+        settings = dataclasses.replace(settings, feeds_every_minutes=args.every)
+    with _archive(settings, data_dir) as archive:
+        feeds = FeedStore(data_dir / FEEDS_FILE)
+        try:
+            for url in settings.feeds:
+                feeds.add(url, by="FEEDS setting")
+            for url in urls:
+                feeds.add(url, by="watch")
+            if not feeds.feeds():
+                print("error: no feeds to watch: give FEED_URL, or set FEEDS", file=sys.stderr)
+                return 2
+            watcher = watcher_for(settings, archive, feeds)
+            if args.once:
+                report = watcher.poll(urls or None, force=True)
+                for line in report.failed:
+                    print(f"error: {line}", file=sys.stderr)
+                print(f"{report.line()} — {data_dir}")
+                return 1 if report.failed else 0
+
+            def cycle(report) -> None:
+                stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+                print(f"{stamp} {report.line()}", flush=True)
+
+            if threading.current_thread() is threading.main_thread():
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(signum, lambda *_: watcher.stop())
+            watcher.run(urls or None, on_cycle=cycle)
+            return 0
+        finally:
+            feeds.close()
+
+
+def _history(args, settings: Settings, data_dir: Path) -> int:
+    from bot.render.history import history_json, history_text
+
+    with _archive(settings, data_dir) as archive:
+        versions = archive.history(args.article)
+    if args.json:
+        print(json.dumps(history_json(versions), ensure_ascii=False, indent=2))
+    else:
+        print(history_text(versions), end="")
     return 0
 
 

@@ -25,6 +25,10 @@ class Settings:
     allow_private_urls: bool = False
     log_level: str = "WARNING"
     rate_limit_per_minute: int = 10  # questions per user per minute in chat; 0: no limit
+    # Watched feeds (`watch`, and the chat bots in the background)
+    feeds: tuple[str, ...] = ()
+    feeds_every_minutes: float = 15.0
+    fetch_full_text: bool = False
     # Slack (secrets are kept out of repr so they never reach a log line)
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -51,6 +55,9 @@ class Settings:
                 env, "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
             rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),
+            feeds=tuple(_feeds(env, "FEEDS")),
+            feeds_every_minutes=_minutes(env, "FEEDS_EVERY", cls.feeds_every_minutes),
+            fetch_full_text=_bool(env, "FETCH_FULL_TEXT", cls.fetch_full_text),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -166,6 +173,27 @@ def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ..
 
 def _list(env: Mapping[str, str], name: str) -> list[str]:
     return [part.strip() for part in env.get(name, "").replace(";", ",").split(",") if part.strip()]
+
+
+def _feeds(env: Mapping[str, str], name: str) -> list[str]:
+    values = [v for v in env.get(name, "").replace(";", ",").replace("\n", ",").split(",")]
+    values = [v.strip() for v in values if v.strip()]
+    if not all(v.lower().startswith(("http://", "https://")) for v in values):
+        raise ConfigError(f"{name} must be a comma-separated list of http:// or https:// URLs")
+    return list(dict.fromkeys(values))
+
+
+def _minutes(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 7 * 24 * 60:
+        raise ConfigError(f"{name} must be a number of minutes from 1 to 10080 (a week)")
+    return value
 
 
 def _ids(env: Mapping[str, str], name: str) -> list[int]:

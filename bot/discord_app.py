@@ -29,6 +29,7 @@ from bot.render.embeds import (
     answer_message,
     text_message,
 )
+from bot.watching import BackgroundWatcher
 from index.archive import Archive
 from index.feedback import FeedbackStore
 
@@ -154,9 +155,11 @@ class NewsBot(discord.Client):
         self.tree.error(self._command_failed)
         self._announce = announce
         self._threads: OrderedDict[int, str] = OrderedDict()  # answer message -> 1st question
+        self.watching = BackgroundWatcher(settings, archive)
         add_commands(self)
 
     async def setup_hook(self) -> None:
+        self.watching.start()
         self.add_dynamic_items(AnswerButton)
         self._announce(f"Invite the bot to a server: {invite_url(self.application_id)}")
         guild_ids = self.settings.discord_guild_ids
@@ -177,6 +180,10 @@ class NewsBot(discord.Client):
             log.error("Could not sync slash commands to %s: HTTP %s", where, error.status)
         else:
             log.info("Synced %d slash commands to %s", len(synced), where)
+
+    async def close(self) -> None:
+        await super().close()
+        await asyncio.to_thread(self.watching.close)
 
     # --- answering ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_ui import respond, tell
+from bot.render.discord_text import escape
 from bot.render.embeds import (
     Message,
     clip_escaped,
@@ -19,6 +20,8 @@ from bot.render.embeds import (
     sources_message,
     text_message,
 )
+from bot.render.feeds import feeds_text
+from index.errors import InputError
 from index.fetch import Fetcher
 from index.ingest import ingest
 
@@ -73,10 +76,26 @@ def add_commands(bot: NewsBot) -> None:
             interaction, work, ephemeral=True, defer_after=bot.defer_after, action="remove"
         )
 
-    for command in (ingest_command, remove):
+    @app_commands.command(name="feeds", description="List, add or remove the watched feeds")
+    @app_commands.describe(
+        add="An RSS or Atom feed's http:// or https:// link to start watching",
+        remove="A watched feed's link to stop watching",
+    )
+    @app_commands.guild_only()
+    async def feeds(
+        interaction: discord.Interaction, add: str | None = None, remove: str | None = None
+    ):
+        if await _refused(interaction, editor_role, "manage the watched feeds"):
+            return
+        work = _feeds(bot, add, remove, str(interaction.user.id))
+        await respond(
+            interaction, work, ephemeral=True, defer_after=bot.defer_after, action="feeds"
+        )
+
+    for command in (ingest_command, remove, feeds):
         if not editor_role:  # hidden from members in the menu; checked when run regardless
             command.default_permissions = discord.Permissions(manage_guild=True)
-    for command in (ask, sources, ingest_command, remove):
+    for command in (ask, sources, ingest_command, remove, feeds):
         bot.tree.add_command(command)
 
 
@@ -130,6 +149,14 @@ async def _ingest(bot: NewsBot, url: str) -> Message:
         ingest, bot.archive, [url], fetcher=fetcher, max_bytes=settings.max_article_bytes
     )
     return ingest_message(report.added, report.updated, report.failed)
+
+
+async def _feeds(bot: NewsBot, add: str | None, remove: str | None, user: str) -> Message:
+    if add and remove:
+        raise InputError("Give either add or remove, not both.")
+    text = f"add {add}" if add else f"remove {remove}" if remove else ""
+    reply = await asyncio.to_thread(bot.watching.command, text, user)
+    return text_message(feeds_text(reply, escape))
 
 
 async def _remove(bot: NewsBot, article: str) -> Message:

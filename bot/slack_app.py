@@ -20,10 +20,12 @@ from bot.config import Settings
 from bot.ratelimit import RateLimiter
 from bot.render import blocks
 from bot.slack_ask import Asker
+from bot.slack_feeds import FeedsCommand
 from bot.slack_ingest import Ingester
 from bot.slack_replies import Place, Replier, retry_handlers
 from bot.slack_state import SlackState
 from bot.slack_text import Command
+from bot.watching import BackgroundWatcher
 from index.archive import Archive
 from index.errors import InputError
 from index.feedback import FeedbackStore
@@ -42,10 +44,12 @@ class SlackBot:
     identity: dict  # auth.test: the bot's user, user_id and team
     state: SlackState
     executor: ThreadPoolExecutor
+    watching: BackgroundWatcher
 
     def close(self) -> None:
-        """Wait for answers in progress, then close the bot's state."""
+        """Wait for answers in progress, stop watching feeds, then close the bot's state."""
         self.executor.shutdown(wait=True)
+        self.watching.close()
         self.state.close()
 
 
@@ -70,8 +74,10 @@ def build(
     state = SlackState(archive.data_dir / "slack.sqlite3")
     replier = Replier(client)
     asker = Asker(archive, feedback, state, RateLimiter(settings.rate_limit_per_minute), replier)
-    _listen(app, settings, state, asker, Ingester(settings, archive, replier), replier)
-    return SlackBot(app, client, identity, state, executor)
+    watching = BackgroundWatcher(settings, archive)
+    feeds = FeedsCommand(settings, watching, replier)
+    _listen(app, settings, state, asker, Ingester(settings, archive, replier), replier, feeds)
+    return SlackBot(app, client, identity, state, executor, watching.start())
 
 
 def run(
@@ -112,6 +118,7 @@ def _listen(
     asker: Asker,
     ingester: Ingester,
     replier: Replier,
+    feeds: FeedsCommand,
 ) -> None:
     """Register the listeners: each turns a Slack payload into a Place and a call, no more."""
 
@@ -180,6 +187,13 @@ def _listen(
             command["channel_id"], command["user_id"], response_url=command.get("response_url")
         )
         ingester.ingest(place, slack_text.urls(command.get("text") or ""))
+
+    @app.command("/feeds", middleware=[_ack_at_once])
+    def on_feeds(command):
+        place = Place(
+            command["channel_id"], command["user_id"], response_url=command.get("response_url")
+        )
+        feeds.handle(place, command.get("text") or "")
 
     @app.action(blocks.ACTION_MORE, middleware=[_ack_at_once])
     def on_more(body, action):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from index.article import domain_of
+from index.article import Publication, domain_of
 from index.cues import answer_type
 from index.question import Question
 from index.quotes import Window, quote_text, windows
@@ -14,8 +14,9 @@ from index.schema import term_spans, terms_of
 from index.search import Passage, PassageIndex
 
 CANDIDATES = 20  # passages read closely per question
-ANSWER_COVERAGE = 0.25  # the best quote must hold this share of the question's weight (IDF)
-QUOTE_COVERAGE = 0.15  # and every other quote this share
+ANSWER_COVERAGE = 0.2  # the best quote must hold this share of the question's weight (IDF)
+QUOTE_COVERAGE = 0.05  # and every other quote this share
+MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
 PEER_SHARE = 0.75  # articles whose best quote scores this share of the top one take turns
 WINDOWS = 3  # quotes a paragraph may offer, not overlapping
@@ -38,6 +39,7 @@ class Citation:
     url: str | None
     published: str | None
     updated: str | None
+    also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of this story
 
     @property
     def domain(self) -> str | None:
@@ -94,6 +96,7 @@ class Answerer:
         if question.about and (facts := self._facts(question)):
             return Answer(question.text, (), facts=facts)
         unknown = [word for word in question.words if not self._passages.knows(word)]
+        unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: self._close_word(word) for word in unknown}
         correction = _corrected(question, corrections)
         # A name or a number that no article contains, and that is no misspelling of one it
@@ -234,4 +237,5 @@ def citation(passage: Passage) -> Citation:
         url=passage.url,
         published=passage.published,
         updated=passage.updated,
+        also_published_by=passage.also_published_by,
     )

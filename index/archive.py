@@ -9,10 +9,11 @@ from pathlib import Path
 
 from index.answer import Answer, Answerer
 from index.article import Article
+from index.copies import StoryPassages
 from index.errors import NotFound
 from index.question import MAX_QUESTION_CHARS, follow_up, parse_question
 from index.search import PassageIndex
-from index.store import ArticleStore, Stored
+from index.store import ArticleStore, Stored, Version
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Archive:
         self.data_dir = Path(data_dir)
         self.store = ArticleStore(self.data_dir / "articles.sqlite3")
         self.passages = PassageIndex(self.data_dir / "passages")
-        self._answerer = Answerer(self.passages)
+        self._answerer = Answerer(StoryPassages(self.passages, self.store))
         self._max_question_chars = max_question_chars
         if self.passages.damage:
             self._rebuild_damaged()
@@ -89,6 +90,10 @@ class Archive:
         if article is None:
             raise NotFound(f"No article with the id or URL {id_or_url!r} is in the archive.")
         return article
+
+    def history(self, id_or_url: str) -> list[Version]:
+        """Every version of an article the archive has held, oldest first, current last."""
+        return self.store.history(self.find(id_or_url).id)
 
     def articles(self) -> list[Article]:
         """Every article, newest first."""

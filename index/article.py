@@ -20,6 +20,14 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Another outlet's copy of a story: the outlet's name and the copy's own link."""
+
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Article:
     """A news article: citation fields plus its body paragraphs, in order."""
 
@@ -33,6 +41,9 @@ class Article:
     updated: str | None = None  # ISO 8601
     key: str | None = None  # the source's own id for the article (a JSON "id"), if it has one
     origin: str | None = field(default=None, compare=False)  # the file or URL it was read from
+    # `source` was read from a line naming the story's original outlet ("Click this link for
+    # the original source…", "Originally published by…"): this copy credits that outlet.
+    credits_source: bool = field(default=False, compare=False)
 
     @property
     def id(self) -> str:

@@ -18,6 +18,8 @@ class ReadError(InputError):
 class FetchError(InputError):
     """A URL that could not or may not be fetched."""
 
+    retry_after: float | None = None  # seconds the server asked to wait (429, 503), if it did
+
 
 class QuestionError(InputError):
     """A question that cannot be asked as it is (empty, too long)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -36,6 +36,9 @@ class Fetched:
     data: bytes
     content_type: str | None
     charset: str | None
+    status: int = 200  # 304: not modified since the validators sent (no body was read)
+    etag: str | None = None  # validators for the next conditional request
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,20 @@ class Fetcher:
         """Seconds the whole download may take, however slowly the server drips it."""
         return 6 * self.timeout
 
-    def get(self, url: str) -> Fetched:
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
+        """The document at `url`. `headers` may make the request conditional (If-None-Match,
+        If-Modified-Since): a 304 answer then comes back with status 304 and no body."""
         started, first = time.monotonic(), url
         for hop in range(self.max_redirects + 1):
             try:
-                pool, response = self._request(url)
+                pool, response = self._request(url, headers or {})
             except FetchError as error:
                 if hop == 0:
                     raise
                 raise FetchError(f"{shown(first)}: redirected to {error}") from None
             try:
+                if response.status == 304:
+                    return Fetched(url, b"", None, None, 304, *_validators(response, headers))
                 if response.status not in _REDIRECTS:
                     return self._read(url, response, started)
                 location = response.headers.get("Location")
@@ -83,8 +90,8 @@ class Fetcher:
             url = urljoin(url, location.strip())
         raise FetchError(f"{shown(first)}: more than {self.max_redirects} redirects")
 
-    def _request(self, url: str):
-        parts = _checked_url(url)
+    def _request(self, url: str, extra: Mapping[str, str]):
+        parts = checked_url(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address, port = self._address(url, parts.hostname, port)
         if parts.scheme == "https":
@@ -106,6 +113,7 @@ class Fetcher:
             "Accept": "text/html, application/xhtml+xml, application/rss+xml, "
             "application/atom+xml, application/json, text/markdown, text/plain;q=0.9, */*;q=0.5",
             "Accept-Encoding": "gzip, deflate",
+            **{k: v for k, v in extra.items() if k.lower().startswith("if-")},
         }
         try:
             response = pool.urlopen(
@@ -142,9 +150,11 @@ class Fetcher:
 
     def _read(self, url: str, response, started: float) -> Fetched:
         if response.status >= 400:
-            raise FetchError(
+            error = FetchError(
                 f"{shown(url)}: the server answered {response.status} {response.reason}"
             )
+            error.retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise error
         declared = response.headers.get("Content-Length", "")
         if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(
@@ -166,10 +176,27 @@ class Fetcher:
         except urllib3.exceptions.HTTPError as error:
             raise FetchError(f"{shown(url)}: could not be read ({_reason(error)})") from None
         content_type, charset = _media_type(response.headers.get("Content-Type"))
-        return Fetched(url, bytes(body), content_type, charset)
+        return Fetched(
+            url, bytes(body), content_type, charset, response.status, *_validators(response)
+        )
 
 
-def _checked_url(url: str):
+def _validators(response, sent: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """(ETag, Last-Modified) of a response; a 304 may omit them, keeping those sent."""
+    sent = {k.lower(): v for k, v in (sent or {}).items()}
+    etag = response.headers.get("ETag") or sent.get("if-none-match")
+    modified = response.headers.get("Last-Modified") or sent.get("if-modified-since")
+    return etag, modified
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a 429 or 503 asks the client to wait (only the delay-seconds form is read)."""
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None
+
+
+def checked_url(url: str):
     """The parts of a URL that may be fetched, or a FetchError saying why it may not."""
     if len(url) > MAX_URL_CHARS:
         raise FetchError(f"{shown(url)[:100]}…: a URL longer than {MAX_URL_CHARS:,} characters")

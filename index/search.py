@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query, scoring, writing
 
-from index.article import Article
+from index.article import Article, Publication
 from index.errors import ArchiveBusy
 from index.locks import WriterLock
 from index.schema import passage_schema, terms_of
@@ -58,6 +58,7 @@ class Passage:
     updated: str | None
     score: float
     matched: frozenset[str]  # the index terms of the question found in this passage
+    also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of the story
 
 
 class PassageIndex:
@@ -160,9 +161,15 @@ class PassageIndex:
             _sync_folder(self.folder)
 
     def search(
-        self, words: Sequence[str], *, limit: int = 20, filters: Filters | None = None
+        self,
+        words: Sequence[str],
+        *,
+        limit: int = 20,
+        filters: Filters | None = None,
+        exclude: Collection[str] = (),
     ) -> list[Passage]:
-        """The best passages for any of these words, best first (BM25F over text and headings)."""
+        """The best passages for any of these words, best first (BM25F over text and headings),
+        leaving out the passages of the articles in `exclude`."""
         terms = list(dict.fromkeys(t for word in words for t in terms_of(word)))
         if not terms:
             return []
@@ -173,8 +180,15 @@ class PassageIndex:
         ]
         with self._lock:
             searcher = self._current_searcher()
+            mask = (
+                query.Or([query.Term("article", i) for i in sorted(exclude)]) if exclude else None
+            )
             results = searcher.search(
-                query.Or(clauses), limit=limit, filter=_filter_query(filters), terms=True
+                query.Or(clauses),
+                limit=limit,
+                filter=_filter_query(filters),
+                mask=mask,
+                terms=True,
             )
             return [
                 _passage(hit, frozenset(t.decode() for _, t in hit.matched_terms()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -11,7 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.article import Article, Paragraph, normalize_url
+from index import stories
+from index.article import Article, Paragraph, Publication, domain_of, normalize_url
+from index.syndication import is_revision
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -30,9 +35,31 @@ CREATE TABLE IF NOT EXISTS articles (
     removed INTEGER NOT NULL DEFAULT 0, -- removed, but maybe still in the search index
     origin TEXT,
     added_at TEXT NOT NULL,
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    story TEXT,                       -- syndicated copies: the id of the story's original
+    credits_source INTEGER NOT NULL DEFAULT 0 -- `source` came from a line crediting the original
 );
+-- earlier versions of articles that came back changed (the current one is in `articles`)
+CREATE TABLE IF NOT EXISTS versions (
+    article_id TEXT NOT NULL,
+    number INTEGER NOT NULL,          -- 1: the first version stored
+    title TEXT NOT NULL,
+    author TEXT,
+    source TEXT,
+    source_url TEXT,
+    url TEXT,
+    published TEXT,
+    updated TEXT,
+    paragraphs TEXT NOT NULL,
+    stored_at TEXT NOT NULL,          -- when this version arrived
+    replaced_at TEXT NOT NULL,        -- when the next one replaced it
+    PRIMARY KEY (article_id, number)
+);
+"""
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url_key);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story) WHERE story IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_origin ON articles (origin) WHERE url IS NULL;
 -- the journal: rows the search index does not hold yet, and rows it must still drop
 CREATE INDEX IF NOT EXISTS articles_unindexed ON articles (id)
     WHERE indexed_hash IS NOT content_hash;
@@ -55,6 +82,7 @@ _WRITTEN = [
     "origin",
     "added_at",
     "changed_at",
+    "credits_source",
 ]
 _UPSERT = (
     f"INSERT INTO articles ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
@@ -69,6 +97,16 @@ class Stored:
 
     article: Article
     status: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of an article as the store kept it, and when it arrived and was replaced."""
+
+    number: int
+    article: Article
+    stored_at: str
+    replaced_at: str | None  # None: the current version
 
 
 @dataclass(frozen=True)
@@ -97,9 +135,23 @@ class ArticleStore:
         self._lock = threading.RLock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(_SCHEMA + stories.SCHEMA)
+            self._migrate()
+            self._db.executescript(_INDEXES)
         self._reader = _connect(path)
         self._read_lock = threading.Lock()
+        self._copies: tuple[int, frozenset[str]] | None = None
+
+    def _migrate(self) -> None:
+        """Bring a store written by an earlier release up to date (once, for all processes)."""
+        with self._transaction() as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+            if "story" in columns:
+                return
+            db.execute("ALTER TABLE articles ADD COLUMN story TEXT")
+            db.execute("ALTER TABLE articles ADD COLUMN credits_source INTEGER NOT NULL DEFAULT 0")
+            count = stories.backfill(db)
+            log.warning("Looked for syndicated copies among %d stored article(s)", count)
 
     def close(self) -> None:
         with self._read_lock:
@@ -124,19 +176,42 @@ class ArticleStore:
             yield self._reader
 
     def put(self, articles: Iterable[Article]) -> list[Stored]:
-        """Store articles, replacing earlier versions with the same id; one transaction."""
+        """Store articles, replacing earlier versions with the same id; one transaction.
+
+        A changed article keeps its earlier version in `versions`. When its text (title or
+        paragraphs) changed, `updated` becomes the source's own update time if that is newer
+        than the stored one's, else the time the change was stored. A copy of another
+        article's story joins that story (see index/stories.py)."""
         now = _now()
         results = []
         with self._transaction() as db:
             for article in articles:
+                article = _revision_of(db, article)
                 row = db.execute(
-                    "SELECT content_hash, removed FROM articles WHERE id = ?", (article.id,)
+                    "SELECT content_hash, removed, updated, title, paragraphs FROM articles"
+                    " WHERE id = ?",
+                    (article.id,),
                 ).fetchone()
-                if row and row[0] == article.content_hash and not row[1]:
-                    results.append(Stored(article, "unchanged"))
-                    continue
-                db.execute(_UPSERT, (*_row(article), article.origin, now, now))
-                results.append(Stored(article, "updated" if row and not row[1] else "added"))
+                known = row is not None and not row[1]
+                if known:
+                    article = _carry_updated(article, row[2])
+                    if row[0] == article.content_hash:
+                        db.execute(
+                            "UPDATE articles SET credits_source = ? WHERE id = ?",
+                            (int(article.credits_source), article.id),
+                        )
+                        results.append(Stored(article, "unchanged"))
+                        continue
+                    if _text(article) != (row[3], row[4]) and article.updated == row[2]:
+                        article = replace(article, updated=now)
+                    _keep_version(db, article.id, now)
+                else:
+                    db.execute("DELETE FROM versions WHERE article_id = ?", (article.id,))
+                db.execute(
+                    _UPSERT, (*_row(article), article.origin, now, now, article.credits_source)
+                )
+                stories.link(db, article.id, [p.text for p in article.paragraphs])
+                results.append(Stored(article, "updated" if known else "added"))
         return results
 
     def mark_indexed(self, pending: Iterable[Pending]) -> None:
@@ -155,6 +230,8 @@ class ArticleStore:
         """Take an article out of the archive; purge() finishes once the index has dropped it."""
         with self._transaction() as db:
             db.execute("UPDATE articles SET removed = 1 WHERE id = ?", (article_id,))
+            db.execute("DELETE FROM versions WHERE article_id = ?", (article_id,))
+            stories.unlink(db, article_id)
 
     def purge(self, article_ids: Iterable[str]) -> None:
         with self._transaction() as db:
@@ -220,6 +297,64 @@ class ArticleStore:
         with self._reading() as db:
             return db.execute("SELECT count(*) FROM articles WHERE removed = 0").fetchone()[0]
 
+    def copies(self) -> frozenset[str]:
+        """The ids of articles that are copies of another article's story (not its original)."""
+        with self._reading() as db:
+            version = db.execute("PRAGMA data_version").fetchone()[0]
+            if self._copies is not None and self._copies[0] == version:
+                return self._copies[1]
+            rows = db.execute(
+                "SELECT id FROM articles WHERE story IS NOT NULL AND story != id AND removed = 0"
+            )
+            self._copies = (version, frozenset(row[0] for row in rows))
+            return self._copies[1]
+
+    def also_published_by(self, ids: Iterable[str]) -> dict[str, tuple[Publication, ...]]:
+        """{original's id: the other outlets' copies of its story}, earliest first."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT story, source, source_url, url FROM articles WHERE story IN ({marks})"
+                " AND id != story AND removed = 0"
+                " ORDER BY published IS NULL, published, added_at, id",
+                ids,
+            ).fetchall()
+        found: dict[str, tuple[Publication, ...]] = {}
+        for story, source, source_url, url in rows:
+            copy = Publication(source or domain_of(source_url, url), url)
+            if copy not in found.get(story, ()):
+                found[story] = (*found.get(story, ()), copy)
+        return found
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the original of the story this article is a copy of, if it is one."""
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT story FROM articles WHERE id = ? AND removed = 0", (article_id,)
+            ).fetchone()
+        return row[0] if row and row[0] != article_id else None
+
+    def history(self, article_id: str) -> list[Version]:
+        """Every version of an article the store holds, oldest first, the current one last."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT number, article_id, url, title, author, source, source_url, published,"
+                " updated, paragraphs, NULL, stored_at, replaced_at FROM versions"
+                " WHERE article_id = ? ORDER BY number",
+                (article_id,),
+            ).fetchall()
+            current = db.execute(
+                f"SELECT {_COLUMNS}, changed_at FROM articles WHERE id = ? AND removed = 0",
+                (article_id,),
+            ).fetchone()
+        found = [Version(r[0], _article(r[1:11]), r[11], r[12]) for r in rows]
+        if current:
+            found.append(Version(len(found) + 1, _article(current[:-1]), current[-1], None))
+        return found
+
     def paragraph_count(self) -> int:
         """How many passages the search index should hold: every article's paragraphs."""
         with self._reading() as db:
@@ -227,6 +362,57 @@ class ArticleStore:
                 "SELECT total(json_array_length(paragraphs)) FROM articles WHERE removed = 0"
             ).fetchone()
         return int(row[0])
+
+
+def _revision_of(db: sqlite3.Connection, article: Article) -> Article:
+    """An article known only by its text, read again from the same file with its text revised,
+    is a new version of the stored one: it takes that one's id."""
+    if article.key or article.url or not article.origin:
+        return article
+    if db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
+        return article
+    rows = db.execute(
+        "SELECT id, paragraphs FROM articles WHERE origin = ? AND url IS NULL AND removed = 0",
+        (article.origin,),
+    ).fetchall()
+    texts = [p.text for p in article.paragraphs]
+    for article_id, paragraphs in rows:
+        if is_revision([text for text, _ in json.loads(paragraphs)], texts):
+            return replace(article, key=article_id)
+    return article
+
+
+def _carry_updated(article: Article, stored: str | None) -> Article:
+    """The stored update time, unless the source gives a newer one of its own."""
+    if stored and article.updated and _later(article.updated, stored):
+        return article
+    return replace(article, updated=stored) if stored else article
+
+
+def _later(first: str, second: str) -> bool:
+    try:
+        a, b = datetime.fromisoformat(first), datetime.fromisoformat(second)
+        a = a if a.tzinfo else a.replace(tzinfo=UTC)
+        b = b if b.tzinfo else b.replace(tzinfo=UTC)
+        return a > b
+    except ValueError:
+        return first > second
+
+
+def _text(article: Article) -> tuple[str, str]:
+    """What readers read (title, paragraphs) as the store keeps it, to tell a correction."""
+    return article.title, _row(article)[9]
+
+
+def _keep_version(db: sqlite3.Connection, article_id: str, now: str) -> None:
+    """Copy the stored version of an article into `versions` before it is replaced."""
+    db.execute(
+        "INSERT INTO versions SELECT id,"
+        " (SELECT count(*) + 1 FROM versions WHERE article_id = ?1), title, author, source,"
+        " source_url, url, published, updated, paragraphs, changed_at, ?2"
+        " FROM articles WHERE id = ?1",
+        (article_id, now),
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -28,7 +28,7 @@ def test_the_manifest_asks_for_what_the_bot_uses(name):
     app = manifest(name)
     features, settings = app["features"], app["settings"]
     commands = {c["command"] for c in features["slash_commands"]}
-    assert commands == {"/ask", "/ingest"}
+    assert commands == {"/ask", "/ingest", "/feeds"}
     assert all(c["should_escape"] is False for c in features["slash_commands"])
     events = set(settings["event_subscriptions"]["bot_events"])
     assert events == set(EVENT_SCOPES)

@@ -124,6 +124,12 @@ def citation_mrkdwn(
         if heading:
             where += f", under “{escape(_clip(heading, 300))}”"
         parts.append(where)
+    if citation.also_published_by:
+        copies = [
+            link(c.url, _clip(c.source or c.url or "another outlet", 100))
+            for c in citation.also_published_by[:10]
+        ]
+        parts.append("also published by " + ", ".join(copies))
     return " · ".join(parts)[:SECTION_CHARS]
 
 

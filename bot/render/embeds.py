@@ -178,11 +178,21 @@ def citation_markdown(c: Citation, paragraph: int) -> str:
         parts.append(f"[{name}]({_link_target(home)})" if home else name)
     if c.published:
         date = escape(c.published[:10])
-        if c.updated and c.updated[:10] != c.published[:10]:
+        if c.updated:
             date += f" (updated {escape(c.updated[:10])})"
         parts.append(date)
+    elif c.updated:
+        parts.append(f"updated {escape(c.updated[:10])}")
     parts.append(f"paragraph {paragraph}")
-    return "— " + " · ".join(parts)
+    line = "— " + " · ".join(parts)
+    if c.also_published_by:
+        copies = []
+        for copy in c.also_published_by[:10]:
+            name = clip_escaped(copy.source or "another outlet", 100)
+            home = http_url(copy.url)
+            copies.append(f"[{name}]({_link_target(home)})" if home else name)
+        line += "\nAlso published by " + ", ".join(copies)
+    return line
 
 
 def http_url(url: str | None) -> str | None:

@@ -39,6 +39,9 @@ def citation_json(citation: Citation) -> dict:
         "url": citation.url,
         "published": citation.published,
         "updated": citation.updated,
+        "also_published_by": [
+            {"source": copy.source, "url": copy.url} for copy in citation.also_published_by
+        ],
     }
 
 

@@ -13,6 +13,8 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
     for number, quote in enumerate(answer.quotes, 1):
         lines.append(f"[{number}] {emphasize(quote, color)}")
         lines.append(f"    — {citation_line(quote.citation, quote.paragraph)}")
+        if quote.citation.also_published_by:
+            lines.append(f"    also published by {also_published_by(quote.citation)}")
         if quote.citation.url:
             lines.append(f"    {quote.citation.url}")
         elif quote.citation.source_url:
@@ -56,6 +58,15 @@ def fact_line(fact: Fact) -> str:
     if fact.field == "published":
         return f"{title} was published on {fact.value[:10]}."
     return f"{title} was published by {fact.value}."
+
+
+def also_published_by(citation: Citation) -> str:
+    """The other outlets' copies of the story: "Harbor Daily News (https://…), Valley Wire"."""
+    shown = []
+    for copy in citation.also_published_by:
+        name = copy.source or "another outlet"
+        shown.append(f"{name} ({copy.url})" if copy.url else name)
+    return ", ".join(shown)
 
 
 def citation_line(citation: Citation, paragraph: int | None) -> str:

@@ -56,6 +56,13 @@ def format_for(name: str, content_type: str | None = None) -> str | None:
     return SUFFIX_FORMATS.get(PurePosixPath(name).suffix.lower())
 
 
+def looks_like_feed(data: bytes, name: str, content_type: str | None = None) -> bool:
+    """Whether bytes fetched from a feed's URL are an RSS or Atom feed (by type, or by root)."""
+    if format_for(name, content_type) == "feed":
+        return True
+    return bool(_FEED_ROOT.search(data[:2048]))
+
+
 def read(
     data: bytes,
     name: str,

@@ -68,6 +68,7 @@ def _article(meta: dict[str, str], paragraphs: list[Paragraph], origin: str | No
         published=iso_date(meta.get("published")),
         updated=iso_date(meta.get("updated")),
         origin=origin,
+        credits_source=bool(meta.get("credit") and source),
     )
 
 
@@ -138,6 +139,8 @@ def _take_footer(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
         elif byline := _BYLINE.match(line):
             meta.setdefault("author", byline.group(1))
         elif _SOURCE_LINE.match(line) or _COPYRIGHT_LINE.search(line):
+            if _SOURCE_LINE.match(line):
+                meta.setdefault("credit", "yes")
             if urls := _URL.findall(line):
                 meta.setdefault("source_url", urls[0].rstrip("."))
             if holder := _COPYRIGHT_HOLDER.search(line):

@@ -1,0 +1,98 @@
+"""The feed watcher behind the chat bots: built from settings, run in the background; /feeds."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from bot.config import Settings
+from index.archive import Archive
+from index.errors import InputError
+from index.feeds import FeedState, FeedStore
+from index.fetch import Fetcher, checked_url
+from index.watch import Watcher
+
+log = logging.getLogger(__name__)
+FEEDS_FILE = "feeds.sqlite3"
+
+
+def fetcher_for(settings: Settings) -> Fetcher:
+    return Fetcher(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_article_bytes,
+        allow_private=settings.allow_private_urls,
+    )
+
+
+def watcher_for(settings: Settings, archive: Archive, feeds: FeedStore, **options) -> Watcher:
+    return Watcher(
+        archive,
+        feeds,
+        fetcher_for(settings),
+        every=settings.feeds_every_minutes * 60,
+        full_text=settings.fetch_full_text,
+        **options,
+    )
+
+
+class BackgroundWatcher:
+    """Polls the watched feeds (the FEEDS setting's among them) in a thread of its own."""
+
+    def __init__(self, settings: Settings, archive: Archive):
+        self.feeds = FeedStore(archive.data_dir / FEEDS_FILE)
+        self.setting = frozenset(settings.feeds)
+        for url in settings.feeds:
+            self.feeds.add(url, by="FEEDS setting")
+        self.watcher = watcher_for(settings, archive, self.feeds)
+        self._thread = threading.Thread(target=self._run, name="feed-watcher", daemon=True)
+
+    def start(self) -> BackgroundWatcher:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self.watcher.stop()
+        if self._thread.is_alive():
+            self._thread.join(self.watcher.fetcher.deadline * 2 + 5)
+        self.feeds.close()
+
+    def _run(self) -> None:
+        self.watcher.run(on_cycle=lambda report: log.info("Feeds: %s", report.line()))
+
+    def command(self, text: str, user: str) -> FeedsReply:
+        """`/feeds`, `/feeds add URL`, `/feeds remove URL` (the caller checked the editor)."""
+        verb, _, rest = text.strip().partition(" ")
+        verb, url = verb.lower(), rest.strip().strip("<>").partition("|")[0]
+        if verb in ("", "list"):
+            return FeedsReply("list", feeds=tuple(self.feeds.feeds()))
+        if verb not in ("add", "remove") or not url or " " in url:
+            raise InputError(USAGE)
+        if verb == "add":
+            checked_url(url)  # http(s), a host, no password; fetching checks the address
+            added = self.feeds.add(url, by=user)
+            if added:
+                log.info("User %s added the feed %s", user, url)
+                self.watcher.wake()  # polled at once, in the background
+            return FeedsReply("added" if added else "already", url=url)
+        removed = self.feeds.remove(url)
+        if removed:
+            log.info("User %s removed the feed %s", user, url)
+        kind = "removed" if removed else "unknown"
+        return FeedsReply(kind, url=url, in_setting=url in self.setting)
+
+
+@dataclass(frozen=True)
+class FeedsReply:
+    """What /feeds did, for a renderer: the list, or the feed added or removed."""
+
+    kind: str  # "list", "added", "already", "removed", "unknown"
+    url: str | None = None
+    feeds: tuple[FeedState, ...] = ()
+    in_setting: bool = False  # a removed feed that the FEEDS setting adds back at start
+
+
+USAGE = (
+    "Use /feeds to list the watched feeds, /feeds add https://… to watch one, "
+    "or /feeds remove https://… to stop."
+)

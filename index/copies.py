@@ -1,0 +1,45 @@
+"""Searching by story: copies' passages are left out, and originals name the other outlets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from index.search import Filters, Passage, PassageIndex
+from index.store import ArticleStore
+
+
+class StoryPassages:
+    """The passage index as the answerer sees it: each story once, quoted from its original.
+
+    Which articles are copies of which is the store's record (set in the same transaction as
+    the article itself), so the search index needs no rewrite when a copy arrives or goes,
+    and stays rebuildable from the store. Everything but `search` is the index's own."""
+
+    def __init__(self, passages: PassageIndex, store: ArticleStore):
+        self._passages = passages
+        self._store = store
+
+    def search(
+        self, words: Sequence[str], *, limit: int = 20, filters: Filters | None = None
+    ) -> list[Passage]:
+        hidden = self._store.copies()
+        if filters and filters.article:  # asked about one article by its id: that one it is
+            hidden = hidden - {filters.article}
+        found = self._passages.search(words, limit=limit, filters=filters, exclude=hidden)
+        others = self._store.also_published_by(p.article_id for p in found)
+        return [
+            replace(p, also_published_by=_besides(p, others[p.article_id]))
+            if p.article_id in others
+            else p
+            for p in found
+        ]
+
+    def __getattr__(self, name: str):
+        return getattr(self._passages, name)
+
+
+def _besides(passage: Passage, copies):
+    """The copies, without any that would read the same as the original's own citation."""
+    own = (passage.source or "").casefold()
+    return tuple(c for c in copies if c.url != passage.url or (c.source or "").casefold() != own)

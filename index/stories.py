@@ -1,0 +1,103 @@
+"""Syndicated copies in the store: LSH band rows per article, and each copy's story's original."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from index.article import domain_of
+from index.syndication import BUCKET_CAP, MAX_CANDIDATES, Member, are_copies, band_keys, original
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL,             -- one band of an article's MinHash signature
+    article TEXT NOT NULL,
+    PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS bands_article ON bands (article);
+"""
+
+
+def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
+    """Place a just-stored article among the stories: its copies join one story, whose
+    `story` column then names the original in every member. Runs in the caller's transaction."""
+    unlink(db, article_id)
+    keys = band_keys(texts)
+    if not keys:
+        return
+    db.executemany(
+        "INSERT OR IGNORE INTO bands SELECT ?1, ?2"
+        " WHERE (SELECT count(*) FROM bands WHERE key = ?1) < ?3",
+        [(key, article_id, BUCKET_CAP) for key in keys],
+    )
+    marks = ", ".join("?" * len(keys))
+    candidates = db.execute(
+        f"SELECT b.article, count(*) AS shared FROM bands b JOIN articles a ON a.id = b.article"
+        f" WHERE b.key IN ({marks}) AND b.article != ? AND a.removed = 0"
+        " GROUP BY b.article ORDER BY shared DESC, b.article LIMIT ?",
+        (*keys, article_id, MAX_CANDIDATES),
+    ).fetchall()
+    group = {article_id}
+    for candidate, _ in candidates:
+        if candidate not in group and are_copies(texts, _texts(db, candidate)):
+            group.add(candidate)
+            group |= _members(db, _story_of(db, candidate))
+    if len(group) > 1:
+        _settle(db, group)
+
+
+def unlink(db: sqlite3.Connection, article_id: str) -> None:
+    """Take an article out of its story (it was removed, or changed); the rest settle again."""
+    story = _story_of(db, article_id)
+    db.execute("DELETE FROM bands WHERE article = ?", (article_id,))
+    db.execute("UPDATE articles SET story = NULL WHERE id = ?", (article_id,))
+    if story:
+        _settle(db, _members(db, story) - {article_id})
+
+
+def backfill(db: sqlite3.Connection) -> int:
+    """Band rows and stories for articles stored before stories existed; returns how many."""
+    rows = db.execute("SELECT id, paragraphs FROM articles WHERE removed = 0").fetchall()
+    for article_id, paragraphs in rows:
+        link(db, article_id, [text for text, _ in json.loads(paragraphs)])
+    return len(rows)
+
+
+def _settle(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Name the original of a group of copies in each member (none for a group of one)."""
+    ids = sorted(ids)
+    if not ids:
+        return
+    marks = ", ".join("?" * len(ids))
+    if len(ids) == 1:
+        db.execute("UPDATE articles SET story = NULL WHERE id = ?", ids)
+        return
+    rows = db.execute(
+        "SELECT id, source, source_url, url, credits_source, published, added_at FROM articles"
+        f" WHERE id IN ({marks})",
+        ids,
+    ).fetchall()
+    members = [
+        Member(row[0], row[1], domain_of(row[2], row[3]), bool(row[4]), row[5], row[6])
+        for row in rows
+    ]
+    chosen = original(members)
+    db.execute(f"UPDATE articles SET story = ? WHERE id IN ({marks})", (chosen.id, *ids))
+
+
+def _story_of(db: sqlite3.Connection, article_id: str) -> str | None:
+    row = db.execute("SELECT story FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _members(db: sqlite3.Connection, story: str | None) -> set[str]:
+    if not story:
+        return set()
+    rows = db.execute("SELECT id FROM articles WHERE story = ? AND removed = 0", (story,))
+    return {row[0] for row in rows}
+
+
+def _texts(db: sqlite3.Connection, article_id: str) -> list[str]:
+    row = db.execute("SELECT paragraphs FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return [text for text, _ in json.loads(row[0])] if row else []
