@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ class Settings:
     feeds: tuple[str, ...] = ()
     feeds_every_minutes: float = 15.0
     fetch_full_text: bool = False
+    # Announcing newly ingested stories (bot/announce.py); no channel: no announcements
+    announce_max_per_hour: int = 10
     # Slack (secrets are kept out of repr so they never reach a log line)
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -36,12 +39,14 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     slack_ask_ephemeral: bool = False
     slack_editors: frozenset[str] = frozenset()
+    slack_news_channel: str = ""  # a channel ID (C…, G…)
     # Discord
     discord_token: str = field(default="", repr=False)
     discord_api_base: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg"
     discord_guild_ids: tuple[int, ...] = ()
     discord_editor_role: str = ""
+    discord_news_channel: int | None = None  # a channel ID
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -58,12 +63,16 @@ class Settings:
             feeds=tuple(_feeds(env, "FEEDS")),
             feeds_every_minutes=_minutes(env, "FEEDS_EVERY", cls.feeds_every_minutes),
             fetch_full_text=_bool(env, "FETCH_FULL_TEXT", cls.fetch_full_text),
+            announce_max_per_hour=_int(
+                env, "ANNOUNCE_MAX_PER_HOUR", cls.announce_max_per_hour, minimum=1
+            ),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
             slack_api_url=_url(env, "SLACK_API_URL", cls.slack_api_url, ("http", "https")),
             slack_ask_ephemeral=_bool(env, "SLACK_ASK_EPHEMERAL", cls.slack_ask_ephemeral),
             slack_editors=frozenset(_list(env, "SLACK_EDITORS")),
+            slack_news_channel=_slack_channel(env, "SLACK_NEWS_CHANNEL"),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
             discord_api_base=_url(env, "DISCORD_API_BASE", cls.discord_api_base, ("http", "https")),
             discord_gateway_url=_url(
@@ -71,6 +80,7 @@ class Settings:
             ),
             discord_guild_ids=tuple(_ids(env, "DISCORD_GUILD_IDS")),
             discord_editor_role=env.get("DISCORD_EDITOR_ROLE", "").strip(),
+            discord_news_channel=_discord_channel(env, "DISCORD_NEWS_CHANNEL"),
         )
 
     def secrets(self) -> list[str]:
@@ -201,3 +211,27 @@ def _ids(env: Mapping[str, str], name: str) -> list[int]:
     if not all(_digits(v) for v in values):
         raise ConfigError(f"{name} must be a comma-separated list of numeric IDs")
     return [int(v) for v in values]
+
+
+def _slack_channel(env: Mapping[str, str], name: str) -> str:
+    """A Slack channel ID: C… (public) or G… (private), as a channel's details show it."""
+    raw = env.get(name, "").strip()
+    if raw and not re.fullmatch(r"[CG][A-Z0-9]{6,20}", raw):
+        raise ConfigError(
+            f"{name} must be a Slack channel ID such as C0123456789 (the channel's name → "
+            "About → Channel ID), not a channel name"
+        )
+    return raw
+
+
+def _discord_channel(env: Mapping[str, str], name: str) -> int | None:
+    """A Discord channel ID: a number of 17 to 20 digits (right-click the channel → Copy ID)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not (_digits(raw) and 17 <= len(raw) <= 20):
+        raise ConfigError(
+            f"{name} must be a Discord channel ID, a number of 17 to 20 digits "
+            "(Developer Mode on, right-click the channel → Copy Channel ID)"
+        )
+    return int(raw)

@@ -15,11 +15,12 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot.announce import Announcement, NewStory
 from bot.config import Settings
 from bot.discord_commands import add_commands
 from bot.discord_endpoints import endpoints, intents, invite_url
 from bot.discord_mentions import answer_mention
-from bot.discord_ui import APOLOGY, AnswerButton, respond, tell
+from bot.discord_ui import APOLOGY, AnswerButton, message_kwargs, respond, tell
 from bot.ratelimit import RateLimiter, Verdict
 from bot.render.embeds import (
     MORE_TEMPLATE,
@@ -27,10 +28,13 @@ from bot.render.embeds import (
     VOTE_TEMPLATE,
     Message,
     answer_message,
+    more_stories_message,
+    story_message,
     text_message,
 )
 from bot.watching import BackgroundWatcher
 from index.archive import Archive
+from index.errors import InputError
 from index.feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 DEFER_AFTER = 1.5  # seconds to wait for an answer before telling Discord "thinking…"
 MAX_SHOWN = 30  # the "More" button stops after this many quotes
 THREADS_KEPT = 10_000  # answer messages remembered for follow-up replies
+NEWS_TIMEOUT = 60.0  # seconds the watcher's thread waits for an announcement to be sent
 SLOW_DOWN = "You are asking quickly: the limit is {n} per minute. Please wait a moment."
 
 
@@ -155,10 +160,18 @@ class NewsBot(discord.Client):
         self.tree.error(self._command_failed)
         self._announce = announce
         self._threads: OrderedDict[int, str] = OrderedDict()  # answer message -> 1st question
-        self.watching = BackgroundWatcher(settings, archive)
+        self._news_loop: asyncio.AbstractEventLoop | None = None
+        news = settings.discord_news_channel
+        self.watching = BackgroundWatcher(
+            settings,
+            archive,
+            announce=self._post_news if news else None,
+            where=f"DISCORD_NEWS_CHANNEL {news}",
+        )
         add_commands(self)
 
     async def setup_hook(self) -> None:
+        self._news_loop = asyncio.get_running_loop()  # where the watcher's thread sends news
         self.watching.start()
         self.add_dynamic_items(AnswerButton)
         self._announce(f"Invite the bot to a server: {invite_url(self.application_id)}")
@@ -184,6 +197,26 @@ class NewsBot(discord.Client):
     async def close(self) -> None:
         await super().close()
         await asyncio.to_thread(self.watching.close)
+
+    def _post_news(self, announcement: Announcement) -> None:
+        """From the watcher's thread: send an announcement on the bot's loop, and wait for it."""
+        if isinstance(announcement, NewStory):
+            message = story_message(announcement)
+        else:
+            message = more_stories_message(announcement)
+        if self._news_loop is None or self._news_loop.is_closed() or self.is_closed():
+            raise InputError("the bot is not connected to Discord")
+        channel = self.get_partial_messageable(self.settings.discord_news_channel)
+        sending = asyncio.run_coroutine_threadsafe(
+            channel.send(**message_kwargs(message)), self._news_loop
+        )
+        try:
+            sending.result(NEWS_TIMEOUT)
+        except (discord.Forbidden, discord.NotFound) as error:
+            raise InputError(
+                f"DISCORD_NEWS_CHANNEL: Discord answered HTTP {error.status}; check that the "
+                "channel exists and that the bot may view it, send messages and embed links there"
+            ) from None
 
     # --- answering ---------------------------------------------------------------------------
 

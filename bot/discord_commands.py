@@ -1,4 +1,5 @@
-"""The slash commands: /ask and /sources for everyone, /ingest and /remove for moderators."""
+"""The slash commands: /ask, /sources and /help for everyone; /ingest, /remove and /feeds for
+moderators."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from bot.render.discord_text import escape
 from bot.render.embeds import (
     Message,
     clip_escaped,
+    help_message,
     ingest_message,
     removed_message,
     sources_message,
     text_message,
 )
 from bot.render.feeds import feeds_text
+from bot.render.help import ask_option_description
 from index.errors import InputError
 from index.fetch import Fetcher
 from index.ingest import ingest
@@ -37,7 +40,7 @@ def add_commands(bot: NewsBot) -> None:
 
     @app_commands.command(name="ask", description="Answer a question with cited quotes")
     @app_commands.describe(
-        question="Your question, in plain words",
+        question=ask_option_description(),
         private="Show the answer only to you (default: no)",
     )
     async def ask(interaction: discord.Interaction, question: str, private: bool = False):
@@ -53,6 +56,12 @@ def add_commands(bot: NewsBot) -> None:
             defer_after=bot.defer_after,
             action="list the sources",
         )
+
+    @app_commands.command(
+        name="help", description="How to ask: filters, and questions about an article"
+    )
+    async def help_command(interaction: discord.Interaction):
+        await tell(interaction, help_message())
 
     @app_commands.command(name="ingest", description="Add an article to the archive by its link")
     @app_commands.describe(url="The article's http:// or https:// link")
@@ -95,7 +104,7 @@ def add_commands(bot: NewsBot) -> None:
     for command in (ingest_command, remove, feeds):
         if not editor_role:  # hidden from members in the menu; checked when run regardless
             command.default_permissions = discord.Permissions(manage_guild=True)
-    for command in (ask, sources, ingest_command, remove, feeds):
+    for command in (ask, sources, help_command, ingest_command, remove, feeds):
         bot.tree.add_command(command)
 
 

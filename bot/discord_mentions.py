@@ -11,17 +11,12 @@ import discord
 
 from bot.discord_ui import APOLOGY, message_kwargs, safely
 from bot.ratelimit import Verdict
-from bot.render.embeds import VOTE_TEMPLATE, Message, text_message
+from bot.render.embeds import VOTE_TEMPLATE, Message, help_message, text_message
 
 if TYPE_CHECKING:
     from bot.discord_app import NewsBot
 
 log = logging.getLogger(__name__)
-
-HELP = (
-    "Ask me about the coverage: mention me with a question, or use `/ask`. "
-    "Reply to one of my answers to ask a follow-up."
-)
 
 
 async def answer_mention(bot: NewsBot, message: discord.Message) -> None:
@@ -47,7 +42,7 @@ def addressed(message: discord.Message, bot_id: int) -> bool:
 async def _answer(bot: NewsBot, message: discord.Message) -> None:
     question = question_text(message, bot.user.id)
     if not question:
-        await reply(message, text_message(HELP))
+        await reply(message, help_message())
         return
     verdict = bot.allowed(message.author.id)
     if verdict is Verdict.NOTIFY:

@@ -22,6 +22,7 @@ from bot.render import blocks
 from bot.slack_ask import Asker
 from bot.slack_feeds import FeedsCommand
 from bot.slack_ingest import Ingester
+from bot.slack_news import NewsPoster
 from bot.slack_replies import Place, Replier, retry_handlers
 from bot.slack_state import SlackState
 from bot.slack_text import Command
@@ -74,7 +75,13 @@ def build(
     state = SlackState(archive.data_dir / "slack.sqlite3")
     replier = Replier(client)
     asker = Asker(archive, feedback, state, RateLimiter(settings.rate_limit_per_minute), replier)
-    watching = BackgroundWatcher(settings, archive)
+    news = settings.slack_news_channel
+    watching = BackgroundWatcher(
+        settings,
+        archive,
+        announce=NewsPoster(client, news) if news else None,
+        where=f"SLACK_NEWS_CHANNEL {news}",
+    )
     feeds = FeedsCommand(settings, watching, replier)
     _listen(app, settings, state, asker, Ingester(settings, archive, replier), replier, feeds)
     return SlackBot(app, client, identity, state, executor, watching.start())

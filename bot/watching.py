@@ -1,17 +1,21 @@
-"""The feed watcher behind the chat bots: built from settings, run in the background; /feeds."""
+"""The feed watcher behind the chat bots: built from settings, run in the background; /feeds;
+new stories announced in a news channel when the bot has one."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.announce import Announcement, Announcer
 from bot.config import Settings
 from index.archive import Archive
 from index.errors import InputError
 from index.feeds import FeedState, FeedStore
 from index.fetch import Fetcher, checked_url
-from index.watch import Watcher
+from index.watch import CycleReport, Watcher
 
 log = logging.getLogger(__name__)
 FEEDS_FILE = "feeds.sqlite3"
@@ -37,14 +41,32 @@ def watcher_for(settings: Settings, archive: Archive, feeds: FeedStore, **option
 
 
 class BackgroundWatcher:
-    """Polls the watched feeds (the FEEDS setting's among them) in a thread of its own."""
+    """Polls the watched feeds (the FEEDS setting's among them) in a thread of its own.
 
-    def __init__(self, settings: Settings, archive: Archive):
+    With `announce` (the adapter's way of posting in its news channel), each cycle's new
+    stories are announced there, at most ANNOUNCE_MAX_PER_HOUR messages an hour; `where`
+    names the channel in log lines, `clock` is the announcer's (injected by tests)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        archive: Archive,
+        *,
+        announce: Callable[[Announcement], None] | None = None,
+        where: str = "the news channel",
+        clock: Callable[[], float] = time.time,
+    ):
         self.feeds = FeedStore(archive.data_dir / FEEDS_FILE)
         self.setting = frozenset(settings.feeds)
         for url in settings.feeds:
             self.feeds.add(url, by="FEEDS setting")
         self.watcher = watcher_for(settings, archive, self.feeds)
+        self.announcer = None
+        if announce is not None:
+            per_hour = settings.announce_max_per_hour
+            self.announcer = Announcer(
+                archive.store, announce, per_hour=per_hour, where=where, clock=clock
+            )
         self._thread = threading.Thread(target=self._run, name="feed-watcher", daemon=True)
 
     def start(self) -> BackgroundWatcher:
@@ -58,7 +80,12 @@ class BackgroundWatcher:
         self.feeds.close()
 
     def _run(self) -> None:
-        self.watcher.run(on_cycle=lambda report: log.info("Feeds: %s", report.line()))
+        self.watcher.run(on_cycle=self._cycled)
+
+    def _cycled(self, report: CycleReport) -> None:
+        log.info("Feeds: %s", report.line())
+        if self.announcer is not None:
+            self.announcer.cycle(report.new)
 
     def command(self, text: str, user: str) -> FeedsReply:
         """`/feeds`, `/feeds add URL`, `/feeds remove URL` (the caller checked the editor)."""

@@ -18,6 +18,7 @@ class Entry:
     text: str  # paragraphs separated by blank lines
     published: str = "Mon, 04 May 2026 09:15:00 -0400"
     full: bool = True  # content:encoded; else only a <description> summary
+    author: str | None = None  # dc:creator
 
 
 def rss(entries: list[Entry], title: str = "Valley Wire", ttl: int | None = None) -> bytes:
@@ -29,14 +30,16 @@ def rss(entries: list[Entry], title: str = "Valley Wire", ttl: int | None = None
             if e.full
             else f"<description><![CDATA[{html}]]></description>"
         )
+        creator = f"<dc:creator>{escape(e.author)}</dc:creator>" if e.author else ""
         items.append(
             f"<item><title>{escape(e.title)}</title><link>{escape(e.link)}</link>"
-            f"<guid>{escape(e.link)}</guid><pubDate>{e.published}</pubDate>{body}</item>"
+            f"<guid>{escape(e.link)}</guid><pubDate>{e.published}</pubDate>{creator}{body}</item>"
         )
     extra = f"<ttl>{ttl}</ttl>" if ttl else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
         f"<title>{escape(title)}</title><link>https://valleywire.example/</link>{extra}"
         + "".join(items)
         + "</channel></rss>"

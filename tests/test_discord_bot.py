@@ -179,7 +179,7 @@ def test_commands_are_synced_at_start_with_moderator_defaults(seeded, feedback):
     synced = run.result
     assert synced.path == f"/applications/{APP_ID}/commands" and synced.authorized
     commands = {c["name"]: c for c in synced.body}
-    assert set(commands) == {"ask", "sources", "ingest", "remove", "feeds"}
+    assert set(commands) == {"ask", "sources", "help", "ingest", "remove", "feeds"}
     assert int(commands["ingest"]["default_member_permissions"]) == MANAGE_GUILD
     assert int(commands["remove"]["default_member_permissions"]) == MANAGE_GUILD
     assert commands["ask"]["default_member_permissions"] is None

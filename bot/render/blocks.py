@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from bot.announce import MoreStories, NewStory
+from bot.render.help import asking_help
+from bot.render.plain import FACT_LABELS
 from index.answer import Answer, Citation, Quote
+from index.article import Article
 from index.ingest import IngestReport
 
 MAX_BLOCKS = 50  # Slack rejects a message with more
@@ -63,7 +67,7 @@ def facts_message(answer: Answer, *, asked_by: str | None = None) -> Message:
     blocks = _header(answer, asked_by)
     lines = []
     for fact in answer.facts[: (MAX_BLOCKS - 2) // 2]:
-        label = _FACT_LABELS.get(fact.field, fact.field.capitalize())
+        label = FACT_LABELS.get(fact.field, fact.field.capitalize())
         value = escape(_clip(fact.value, 500)) if fact.value else "_not recorded in the archive_"
         if fact.value and fact.field in ("published", "updated"):
             value = escape(fact.value[:10])
@@ -71,9 +75,6 @@ def facts_message(answer: Answer, *, asked_by: str | None = None) -> Message:
         blocks.append(_context(citation_mrkdwn(fact.citation)))
         lines.append(f"{label}: {fact.value or 'not recorded'} ({fact.citation.title})")
     return {"text": escape(_clip("; ".join(lines), FALLBACK_CHARS)), "blocks": blocks}
-
-
-_FACT_LABELS = {"author": "Written by", "published": "Published", "source": "Outlet"}
 
 
 def quote_mrkdwn(quote: Quote, limit: int = SECTION_CHARS) -> str:
@@ -162,14 +163,76 @@ def slow_down(per_minute: int) -> Message:
 
 
 def help_message() -> Message:
+    """How to ask: the ways in, then filters and questions about an article (bot/render/help)."""
     text = (
         "Ask me about the newsroom's articles and I answer with their own words, cited.\n"
         "• Mention me with a question: `@newsbot who are the proposed guarantors?`\n"
         "• Write to me directly, or use `/ask your question`.\n"
         "• Reply in my answer's thread to ask a follow-up.\n"
-        "• Editors add articles with `/ingest https://…` (or `ingest https://…` to me directly)."
+        "• Editors add articles with `/ingest https://…` (or `ingest https://…` to me directly) "
+        "and manage the watched feeds with `/feeds`."
     )
-    return {"text": text, "blocks": [_section(text)]}
+    asking = asking_help(lambda words: f"*{words}*", ask="/ask ")
+    return {"text": text, "blocks": [_section(text), _section(asking)]}
+
+
+# --- new stories in the news channel (bot/announce.py) ----------------------------------------
+
+
+def story_message(story: NewStory) -> Message:
+    """A new story: its headline linked, the byline (author, outlet, date) and its link."""
+    article = story.article
+    headline = f"*New story:* *{link(article.url, _clip(article.title or 'Untitled', 300))}*"
+    lines = [byline_mrkdwn(article)]
+    if story.also_published_by:
+        copies = [
+            link(c.url, _clip(c.source or c.url or "another outlet", 100))
+            for c in story.also_published_by[:10]
+        ]
+        lines.append("Also published by " + ", ".join(copies))
+    if _web(article.url):
+        lines.append(link(article.url, _clip(article.url, 500)))
+    blocks = [_section(headline), _context("\n".join(line for line in lines if line))]
+    fallback = f"New story: {_clip(article.title or 'Untitled', 300)}"
+    if article.author:
+        fallback += f", by {_clip(article.author, 100)}"
+    return {"text": escape(fallback), "blocks": blocks}
+
+
+def more_stories_message(more: MoreStories, listed: int = 15) -> Message:
+    """The new stories left over by the hourly limit, in one message: linked headlines."""
+    noun = "story" if more.count == 1 else "stories"
+    head = f"*{more.count} more new {noun}* (announcements are limited to {more.per_hour} an hour):"
+    lines = [head]
+    for article in more.articles[:listed]:
+        line = f"• {link(article.url, _clip(article.title or 'Untitled', 150))}"
+        meta = _byline_parts(article, with_author=False)
+        lines.append(line + (f" — {' · '.join(meta)}" if meta else ""))
+    if more.count > min(listed, len(more.articles)):
+        lines.append(f"… and {more.count - min(listed, len(more.articles))} more")
+    text = "\n".join(lines)
+    if len(text) > SECTION_CHARS:
+        text = text[: SECTION_CHARS - 1].rsplit("\n", 1)[0] + "\n…"
+    return {"text": f"{more.count} more new {noun}", "blocks": [_section(text)]}
+
+
+def byline_mrkdwn(article: Article) -> str:
+    """By Author · Outlet (linked to its site) · 2026-05-04"""
+    return " · ".join(_byline_parts(article, with_author=True))
+
+
+def _byline_parts(article: Article, *, with_author: bool) -> list[str]:
+    parts = [f"By {escape(_clip(article.author, 200))}"] if with_author and article.author else []
+    outlet = article.source or article.domain
+    if outlet:
+        parts.append(link(article.source_url, _clip(outlet, 200)))
+    if article.published:
+        parts.append(escape(article.published[:10]))
+    return parts
+
+
+def _web(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
 def ingest_message(report: IngestReport) -> Message:

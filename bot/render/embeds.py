@@ -6,9 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
+from bot.announce import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
-from index.answer import Answer, Citation, Quote
-from index.article import Article
+from bot.render.help import asking_help
+from bot.render.plain import FACT_LABELS
+from index.answer import Answer, Citation, Fact, Quote
+from index.article import Article, Publication
 
 # Discord's limits, counted in UTF-16 code units: never fewer than Discord's own count.
 CONTENT_MAX = 2000
@@ -66,6 +69,8 @@ def answer_message(
     `more_from` is the number of quotes shown so far, including these, when more remain.
     """
     quotes = answer.quotes[:QUOTES_SHOWN]
+    if not quotes and answer.facts:
+        return facts_message(answer)
     if not quotes:
         return Message(content=_no_answer(answer))
     parts = [_quote_parts(q) for q in quotes]
@@ -83,6 +88,40 @@ def answer_message(
                 Button(f"newsbot:more:{answer_id}:{more_from}", label="More", style="primary"),
             )
     return Message(content=_answer_content(answer), embeds=embeds, buttons=buttons)
+
+
+def facts_message(answer: Answer) -> Message:
+    """Answers from articles' records ("who wrote …"): one embed per fact, with its citation."""
+    embeds: list[dict] = []
+    used = 0
+    for fact in answer.facts[:EMBEDS_MAX]:
+        embed = _fact_embed(fact)
+        size = length(embed["title"]) + length(embed["description"])
+        if used + size > EMBED_TOTAL_MAX:
+            break
+        embeds.append(embed)
+        used += size
+    return Message(content=_answer_content(answer), embeds=tuple(embeds))
+
+
+def _fact_embed(fact: Fact) -> dict:
+    c = fact.citation
+    label = FACT_LABELS.get(fact.field, fact.field.capitalize())
+    if not fact.value:
+        value = "*not recorded in the archive*"
+    elif fact.field in ("published", "updated"):
+        value = escape(fact.value[:10])
+    else:
+        value = clip_escaped(fact.value, 500)
+    embed = {
+        "type": "rich",
+        "title": clip_escaped(c.title or "Untitled", TITLE_MAX),
+        "description": f"**{label}:** {value}\n\n{citation_markdown(c)}",
+        "color": COLOR,
+    }
+    if url := http_url(c.url):
+        embed["url"] = url
+    return embed
 
 
 def _answer_content(answer: Answer) -> str:
@@ -168,7 +207,7 @@ def _block_quote(text: str) -> str:
     return "\n".join("> " + line for line in text.split("\n"))
 
 
-def citation_markdown(c: Citation, paragraph: int) -> str:
+def citation_markdown(c: Citation, paragraph: int | None = None) -> str:
     """— Author · [Outlet](home page) · 2025-08-24 (updated 2025-08-25) · paragraph 4"""
     parts = [clip_escaped(c.author, 100)] if c.author else []
     outlet = c.source or c.domain
@@ -183,16 +222,21 @@ def citation_markdown(c: Citation, paragraph: int) -> str:
         parts.append(date)
     elif c.updated:
         parts.append(f"updated {escape(c.updated[:10])}")
-    parts.append(f"paragraph {paragraph}")
+    if paragraph is not None:
+        parts.append(f"paragraph {paragraph}")
     line = "— " + " · ".join(parts)
     if c.also_published_by:
-        copies = []
-        for copy in c.also_published_by[:10]:
-            name = clip_escaped(copy.source or "another outlet", 100)
-            home = http_url(copy.url)
-            copies.append(f"[{name}]({_link_target(home)})" if home else name)
-        line += "\nAlso published by " + ", ".join(copies)
+        line += "\n" + _also_published_by(c.also_published_by)
     return line
+
+
+def _also_published_by(copies: Sequence[Publication]) -> str:
+    shown = []
+    for copy in copies[:10]:
+        name = clip_escaped(copy.source or "another outlet", 100)
+        home = http_url(copy.url)
+        shown.append(f"[{name}]({_link_target(home)})" if home else name)
+    return "Also published by " + ", ".join(shown)
 
 
 def http_url(url: str | None) -> str | None:
@@ -274,3 +318,85 @@ def ingest_message(
 
 def removed_message(article: Article) -> Message:
     return text_message(f"Removed: **{clip_escaped(article.title, 300)}** `{article.id}`")
+
+
+def help_message() -> Message:
+    """/help, and a mention without a question: the ways to ask, filters, questions about an
+    article (the last two from bot/render/help.py, shared with Slack's help)."""
+    intro = (
+        "Ask me about the newsroom's articles and I answer with their own words, cited.\n"
+        "• `/ask` with your question, or mention me with it; `private:true` shows the answer "
+        "only to you.\n"
+        "• Reply to one of my answers to ask a follow-up (keep the reply's @mention on).\n"
+        "• `/sources` lists the articles I can quote.\n"
+        "• Moderators add and remove articles with `/ingest` and `/remove`, and manage the "
+        "watched feeds with `/feeds`."
+    )
+    return text_message(intro + "\n\n" + asking_help(lambda words: f"**{words}**"))
+
+
+# --- new stories in the news channel (bot/announce.py) ----------------------------------------
+
+
+def story_message(story: NewStory) -> Message:
+    """A new story: headline linked to it, the byline (author, outlet, date) and its link."""
+    article = story.article
+    lines = [byline_markdown(article)]
+    if story.also_published_by:
+        lines.append(_also_published_by(story.also_published_by))
+    link = http_url(article.url)
+    if link:
+        lines.append(escape(link))
+    embed = {
+        "type": "rich",
+        "title": clip_escaped(article.title or "Untitled", TITLE_MAX),
+        "description": clip("\n".join(line for line in lines if line), DESCRIPTION_MAX),
+        "color": COLOR,
+    }
+    if link:
+        embed["url"] = link
+    return Message(content="📰 **New story**", embeds=(embed,))
+
+
+def more_stories_message(more: MoreStories, listed: int = 15) -> Message:
+    """The new stories left over by the hourly limit, in one message: linked headlines."""
+    noun = "story" if more.count == 1 else "stories"
+    lines: list[str] = []
+    used = 0
+    for article in more.articles[:listed]:
+        title = clip_escaped(article.title or "Untitled", 150)
+        link = http_url(article.url)
+        line = "• " + (f"[{title}]({_link_target(link)})" if link else title)
+        meta = _byline_parts(article, with_author=False)
+        line += f" — {' · '.join(meta)}" if meta else ""
+        if used + length(line) + 1 > DESCRIPTION_MAX - 100:
+            break
+        lines.append(line)
+        used += length(line) + 1
+    if more.count > len(lines):
+        lines.append(f"… and {more.count - len(lines)} more")
+    embed = {
+        "type": "rich",
+        "title": f"{more.count} more new {noun}",
+        "description": "\n".join(lines),
+        "color": COLOR,
+        "footer": {"text": f"Announcements are limited to {more.per_hour} an hour."},
+    }
+    return Message(embeds=(embed,))
+
+
+def byline_markdown(article: Article) -> str:
+    """By Author · [Outlet](its site) · 2026-05-04"""
+    return " · ".join(_byline_parts(article, with_author=True))
+
+
+def _byline_parts(article: Article, *, with_author: bool) -> list[str]:
+    parts = [f"By {clip_escaped(article.author, 100)}"] if with_author and article.author else []
+    outlet = article.source or article.domain
+    home = http_url(article.source_url)
+    if outlet:
+        name = clip_escaped(outlet, 100)
+        parts.append(f"[{name}]({_link_target(home)})" if home else name)
+    if article.published:
+        parts.append(escape(article.published[:10]))
+    return parts

@@ -6,6 +6,8 @@ from index.answer import Answer, Citation, Fact, Quote
 
 BOLD, RESET = "\033[1m", "\033[0m"
 NO_ANSWER = "No passage in the archive answers this question."
+# How the chat renderers label a fact from an article's record ("who wrote …")
+FACT_LABELS = {"author": "Written by", "published": "Published", "source": "Outlet"}
 
 
 def render_answer(answer: Answer, *, color: bool = False) -> str:
