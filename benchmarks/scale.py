@@ -36,6 +36,7 @@ EVAL_FILES = [SHARED / "eval" / "squadshifts_new_wiki_v1.0.json", SHARED / "eval
 SEED = SHARED / "corpus" / "lavrov-meet-the-press.txt"
 BASELINE = Path(__file__).resolve().parent / "plain_whoosh.py"
 VARIED_SHARE = 0.1
+ARTICLES_PER_FILE = 100  # files stay under the default MAX_ARTICLE_BYTES
 
 
 def source_articles() -> tuple[list[dict], list[str], list[str]]:
@@ -58,9 +59,11 @@ def write_corpus(folder: Path, size: int, articles, vocabulary) -> int:
     folder.mkdir(parents=True)
     written, copy, out = 0, 0, None
     while written < size:
-        if out is None or copy % 2000 == 0:
+        if out is None or copy % ARTICLES_PER_FILE == 0:
             out and out.close()
-            out = (folder / f"part-{copy // 2000:04d}.jsonl").open("w", encoding="utf-8")
+            out = (folder / f"part-{copy // ARTICLES_PER_FILE:05d}.jsonl").open(
+                "w", encoding="utf-8"
+            )
         source = articles[copy % len(articles)]
         paragraphs = [_vary(p, rng, vocabulary) for p in source["paragraphs"]][: size - written]
         day = f"20{10 + copy % 16:02d}-{1 + copy % 12:02d}-{1 + copy % 28:02d}"

@@ -16,7 +16,7 @@ from index.readers import SUFFIX_FORMATS, read
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
-BATCH_ARTICLES = 200  # articles stored and indexed per commit
+BATCH_PASSAGES = 5000  # passages stored and indexed per commit (fewer if the sources end)
 
 
 @dataclass
@@ -70,6 +70,7 @@ def ingest(
     files, skipped = expand(sources)
     report = IngestReport(skipped=skipped)
     batch: list[Article] = []
+    waiting = 0  # passages in the batch
     for source in files:
         try:
             items = read_source(source, fetcher, max_bytes)
@@ -81,11 +82,12 @@ def ingest(
         for item in items:
             if isinstance(item, Article):
                 batch.append(item)
+                waiting += len(item.paragraphs)
             else:
                 report.failed.append(str(item))
-        if len(batch) >= BATCH_ARTICLES:
+        if waiting >= BATCH_PASSAGES:
             _store(archive, batch, report)
-            batch = []
+            batch, waiting = [], 0
         if on_source:
             on_source(source)
     _store(archive, batch, report)

@@ -58,7 +58,9 @@ def passage_schema() -> fields.Schema:
         article=fields.ID(stored=True),
         version=fields.ID(),  # "<article id>@<content hash>": what the index holds of each article
         paragraph=fields.STORED(),
-        body=fields.TEXT(analyzer=text, stored=True, phrase=True, spelling=True),
+        # No positions and no spelling field: quotes and highlights come from re-reading the
+        # few passages an answer uses, and corrections from the lexicon (PassageIndex.suggest).
+        body=fields.TEXT(analyzer=text, stored=True, phrase=False),
         heading=fields.TEXT(analyzer=text, stored=True, phrase=False),
         title=fields.TEXT(analyzer=text, stored=True, phrase=False),
         author=fields.TEXT(analyzer=names, stored=True, phrase=False),

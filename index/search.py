@@ -17,10 +17,12 @@ from whoosh import query, scoring, writing
 from index.article import Article, Publication
 from index.errors import ArchiveBusy
 from index.locks import WriterLock
-from index.schema import passage_schema, terms_of
+from index.schema import passage_schema, term_spans, terms_of
 
 log = logging.getLogger(__name__)
 
+PARALLEL_FROM = 2000  # passages in one write from which it is split among processes
+MAX_PROCS = 4
 WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
 _FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4, "title": 0.3}
@@ -142,23 +144,42 @@ class PassageIndex:
         """
         if self._ix is None:
             raise RuntimeError(f"the search index cannot be read ({self.damage})")
+        articles = list(articles)
+        passages = sum(len(a.paragraphs) for a in articles)
+        procs = min(os.cpu_count() or 1, MAX_PROCS) if passages >= PARALLEL_FROM and not only else 1
         with self.exclusive():
-            try:  # Whoosh's own lock is free: every writer of ours holds ours first
-                writer = self._ix.writer(timeout=WRITE_WAIT)
-            except whoosh_index.LockError:
-                raise ArchiveBusy("another program is writing to the search index") from None
-            try:
-                for article_id in delete:
-                    writer.delete_by_term("article", article_id)
-                for article in articles:
-                    writer.delete_by_term("article", article.id)
-                    for number, paragraph in enumerate(article.paragraphs, 1):
-                        writer.add_document(**_document(article, number, paragraph))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit(mergetype=writing.CLEAR if only else None)
-            _sync_folder(self.folder)
+            before = set(os.listdir(self.folder))
+            self._commit(articles, delete, procs=procs, only=only)
+            if procs > 1 and not self._holds(articles):  # a lost sub-writer: write them again
+                log.warning("A parallel index writer lost passages; writing them again")
+                self._commit(articles, (), procs=1, only=False)
+            _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
+
+    def _commit(self, articles: list[Article], delete: Iterable[str], *, procs: int, only: bool):
+        try:  # Whoosh's own lock is free: every writer of ours holds ours first
+            writer = self._ix.writer(
+                timeout=WRITE_WAIT, procs=procs, multisegment=procs > 1, limitmb=128
+            )
+        except whoosh_index.LockError:
+            raise ArchiveBusy("another program is writing to the search index") from None
+        try:
+            for article_id in delete:
+                writer.delete_by_term("article", article_id)
+            for article in articles:
+                writer.delete_by_term("article", article.id)
+                for number, paragraph in enumerate(article.paragraphs, 1):
+                    writer.add_document(**_document(article, number, paragraph))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=writing.CLEAR if only else None)
+
+    def _holds(self, articles: list[Article]) -> bool:
+        """True if the index holds every passage of these articles' current versions."""
+        with whoosh_index.open_dir(str(self.folder)).reader() as reader:
+            return all(
+                _live(reader, f"{a.id}@{a.content_hash}") == len(a.paragraphs) for a in articles
+            )
 
     def search(
         self,
@@ -196,10 +217,24 @@ class PassageIndex:
             ]
 
     def suggest(self, word: str) -> str | None:
-        """The closest word the index holds to a word it does not, or None."""
+        """The word of the passages closest to one they do not hold, as it is written there."""
+        terms = terms_of(word)
+        if len(terms) != 1:
+            return None
         with self._lock:
-            found = self._current_searcher().suggest("body", word.lower(), limit=1, maxdist=2)
-        return found[0] if found and found[0] != word.lower() else None
+            searcher = self._current_searcher()
+            reader = searcher.reader()
+            distance = 1 if len(terms[0]) <= 5 else 2
+            close = [t for t in reader.terms_within("body", terms[0], distance) if t != terms[0]]
+            if not close:
+                return None
+            best = max(
+                close, key=lambda t: (-_edit_distance(t, terms[0]), reader.doc_frequency("body", t))
+            )
+            hit = searcher.search(query.Term("body", best), limit=1)
+            text = hit[0]["body"] if hit else ""
+        written = (text[s:e] for term, s, e in term_spans(text) if term == best)
+        return next(written, best).lower()
 
     def knows(self, word: str) -> bool:
         """True if the word occurs in some passage's text (stop words count as known)."""
@@ -242,10 +277,11 @@ class PassageIndex:
         return self._searcher
 
 
-def _sync_folder(folder: Path) -> None:
-    """Flush the index's files and folder to disk: Whoosh itself never calls fsync."""
+def _sync_folder(folder: Path, names: Collection[str] | None = None) -> None:
+    """Flush the index's files (those named, else all) and folder to disk: Whoosh itself never
+    calls fsync, and files it wrote earlier never change again."""
     for entry in os.scandir(folder):
-        if entry.is_file(follow_symlinks=False):
+        if entry.is_file(follow_symlinks=False) and (names is None or entry.name in names):
             fd = os.open(entry.path, os.O_RDONLY)
             try:
                 os.fsync(fd)
@@ -313,3 +349,20 @@ def _filter_query(filters: Filters | None):
     if filters.since or filters.until:
         parts.append(query.TermRange("day", filters.since, filters.until))
     return query.And(parts)
+
+
+def _live(reader, version: str) -> int:
+    """How many documents not deleted carry this version term."""
+    if (reader.doc_frequency("version", version) or 0) == 0:
+        return 0
+    return sum(1 for _ in reader.postings("version", version).all_ids())
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
