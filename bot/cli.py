@@ -12,6 +12,8 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from index.errors import InputError
 
+COMPACT_ABOVE = 8  # index segments beyond which ingest suggests `compact`
+
 log = logging.getLogger(__name__)
 
 DESCRIPTION = """\
@@ -151,6 +153,16 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[data], help="report whether the store and the search index agree"
     )
     check.set_defaults(run=_check)
+
+    compact = commands.add_parser(
+        "compact",
+        parents=[data],
+        help="merge the search index's segments into one, for faster answers",
+        description="Merge the search index's segments into one. A large ingest writes several "
+        "segments to be quick; answers are faster from one. Takes minutes on a large archive; "
+        "questions are answered meanwhile, other writers wait.",
+    )
+    compact.set_defaults(run=_compact)
 
     console = commands.add_parser(
         "console", parents=[data], help="an interactive prompt: ask, read, ask again"
@@ -325,6 +337,7 @@ def _ingest(args, settings: Settings, data_dir: Path) -> int:
             max_bytes=settings.max_article_bytes,
             on_source=lambda source: bar.update(),
         )
+        segments = archive.passages.segments()
     for line in report.failed:
         print(f"error: {line}", file=sys.stderr)
     if len(report.added) + len(report.updated) <= 20:
@@ -332,7 +345,22 @@ def _ingest(args, settings: Settings, data_dir: Path) -> int:
             for article in getattr(report, status):
                 print(f"{status}: {article.title} [{article.id}]")
     print(f"{report.summary()} — {data_dir}")
+    if segments > COMPACT_ABOVE:
+        print(
+            f"The search index is in {segments} segments: `python -m bot compact` merges them "
+            "for faster answers (it may take minutes; answering goes on meanwhile).",
+            file=sys.stderr,
+        )
     return 1 if report.failed else 0
+
+
+def _compact(args, settings: Settings, data_dir: Path) -> int:
+    with _archive(settings, data_dir) as archive:
+        before = archive.passages.segments()
+        archive.passages.compact()
+        after = archive.passages.segments()
+    print(f"compacted the search index from {before} segment(s) to {after} — {data_dir}")
+    return 0
 
 
 def _ask(args, settings: Settings, data_dir: Path) -> int:

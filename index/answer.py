@@ -13,7 +13,7 @@ from index.quotes import Window, quote_text, windows
 from index.schema import term_spans, terms_of
 from index.search import Passage, PassageIndex
 
-CANDIDATES = 20  # passages read closely per question
+CANDIDATES = 8  # passages read closely per question
 ANSWER_COVERAGE = 0.2  # the best quote must hold this share of the question's weight (IDF)
 QUOTE_COVERAGE = 0.05  # and every other quote this share
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question

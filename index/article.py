@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.I)
@@ -45,7 +46,7 @@ class Article:
     # the original source…", "Originally published by…"): this copy credits that outlet.
     credits_source: bool = field(default=False, compare=False)
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Stable identity: the source's own id, else the canonical URL, else the body's text."""
         if self.key:
@@ -56,7 +57,7 @@ class Article:
             key = "text:" + "\n".join(p.text for p in self.paragraphs)
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """Changes whenever anything the index or a citation shows changes."""
         shown = [self.title, self.author, self.source, self.source_url, self.url]

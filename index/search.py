@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import threading
@@ -23,9 +24,12 @@ log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 2000  # passages in one write from which it is split among processes
 MAX_PROCS = 4
+MERGE_WIDTH = 4
 WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
-_FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4, "title": 0.3}
+# The title is not searched: it is on every passage of an article, so its postings are as long
+# as the text's; the answerer lifts passages whose title holds question words instead.
+_FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,6 @@ class Passage:
     published: str | None
     updated: str | None
     score: float
-    matched: frozenset[str]  # the index terms of the question found in this passage
     also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of the story
 
 
@@ -172,7 +175,23 @@ class PassageIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=writing.CLEAR if only else None)
+        # A parallel write leaves one big segment per process, unmerged: merging them again
+        # would cost as much as writing them. Small writes merge tiers of small segments.
+        policy = writing.CLEAR if only else writing.NO_MERGE if procs > 1 else _merge_tiers
+        writer.commit(mergetype=policy)
+
+    def segments(self) -> int:
+        """How many segments the index is in: many small ones slow every answer down."""
+        with self._lock:
+            return len(self._current_searcher().reader().leaf_readers())
+
+    def compact(self) -> None:
+        """Merge every segment into one (minutes on a large archive; writers wait meanwhile)."""
+        with self.exclusive():
+            writer = self._ix.writer(timeout=WRITE_WAIT)
+            before = set(os.listdir(self.folder))
+            writer.commit(optimize=True)
+            _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
 
     def _holds(self, articles: list[Article]) -> bool:
         """True if the index holds every passage of these articles' current versions."""
@@ -205,16 +224,9 @@ class PassageIndex:
                 query.Or([query.Term("article", i) for i in sorted(exclude)]) if exclude else None
             )
             results = searcher.search(
-                query.Or(clauses),
-                limit=limit,
-                filter=_filter_query(filters),
-                mask=mask,
-                terms=True,
+                query.Or(clauses), limit=limit, filter=_filter_query(filters), mask=mask
             )
-            return [
-                _passage(hit, frozenset(t.decode() for _, t in hit.matched_terms()))
-                for hit in results
-            ]
+            return [_passage(hit) for hit in results]
 
     def suggest(self, word: str) -> str | None:
         """The word of the passages closest to one they do not hold, as it is written there."""
@@ -225,7 +237,12 @@ class PassageIndex:
             searcher = self._current_searcher()
             reader = searcher.reader()
             distance = 1 if len(terms[0]) <= 5 else 2
-            close = [t for t in reader.terms_within("body", terms[0], distance) if t != terms[0]]
+            # Misspellings rarely touch the first letter; sharing it keeps the scan short.
+            close = [
+                t
+                for t in reader.terms_within("body", terms[0], distance, prefix=1)
+                if t != terms[0]
+            ]
             if not close:
                 return None
             best = max(
@@ -313,7 +330,7 @@ def _document(article: Article, number: int, paragraph) -> dict:
     }
 
 
-def _passage(hit, matched: frozenset[str]) -> Passage:
+def _passage(hit) -> Passage:
     fields = hit.fields()
     return Passage(
         article_id=fields["article"],
@@ -328,7 +345,6 @@ def _passage(hit, matched: frozenset[str]) -> Passage:
         published=fields.get("published") or None,
         updated=fields.get("updated"),
         score=hit.score,
-        matched=matched,
     )
 
 
@@ -349,6 +365,30 @@ def _filter_query(filters: Filters | None):
     if filters.since or filters.until:
         parts.append(query.TermRange("day", filters.since, filters.until))
     return query.And(parts)
+
+
+def _merge_tiers(writer, segments):
+    """Whoosh merge policy: whenever MERGE_WIDTH segments of about the same size (a power of
+    MERGE_WIDTH apart) pile up, they become one. Searching many small segments is slow, and
+    merging everything at every commit is slower; this merges each passage only a few times."""
+    from whoosh.reading import SegmentReader
+
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        size = max(segment.doc_count(), 1)
+        tiers.setdefault(int(math.log(size, MERGE_WIDTH)), []).append(segment)
+    keep = []
+    for group in tiers.values():
+        if len(group) >= MERGE_WIDTH:
+            for segment in group:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                try:
+                    writer.add_reader(reader)
+                finally:
+                    reader.close()
+        else:
+            keep += group
+    return keep
 
 
 def _live(reader, version: str) -> int:

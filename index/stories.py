@@ -7,7 +7,21 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from index.article import domain_of
-from index.syndication import BUCKET_CAP, MAX_CANDIDATES, Member, are_copies, band_keys, original
+from index.syndication import (
+    BUCKET_CAP,
+    ESTIMATE_FLOOR,
+    MAX_CANDIDATES,
+    MIN_SHINGLES,
+    Member,
+    are_copies,
+    band_keys,
+    estimate,
+    original,
+    pack,
+    shingles,
+    signature,
+    unpack,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS bands (
@@ -16,6 +30,10 @@ CREATE TABLE IF NOT EXISTS bands (
     PRIMARY KEY (key, article)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bands_article ON bands (article);
+CREATE TABLE IF NOT EXISTS signatures (
+    article TEXT PRIMARY KEY,         -- an article's MinHash signature, to weigh candidates
+    sig BLOB NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -23,9 +41,12 @@ def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
     """Place a just-stored article among the stories: its copies join one story, whose
     `story` column then names the original in every member. Runs in the caller's transaction."""
     unlink(db, article_id)
-    keys = band_keys(texts)
-    if not keys:
+    found = shingles(texts)
+    if len(found) < MIN_SHINGLES:
         return
+    sig = signature(found)
+    keys = band_keys(texts, sig)
+    db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?)", (article_id, pack(sig)))
     db.executemany(
         "INSERT OR IGNORE INTO bands SELECT ?1, ?2"
         " WHERE (SELECT count(*) FROM bands WHERE key = ?1) < ?3",
@@ -33,11 +54,17 @@ def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
     )
     marks = ", ".join("?" * len(keys))
     candidates = db.execute(
-        f"SELECT b.article, count(*) AS shared FROM bands b JOIN articles a ON a.id = b.article"
+        f"SELECT b.article, count(*) AS shared, s.sig FROM bands b"
+        f" JOIN articles a ON a.id = b.article LEFT JOIN signatures s ON s.article = b.article"
         f" WHERE b.key IN ({marks}) AND b.article != ? AND a.removed = 0"
         " GROUP BY b.article ORDER BY shared DESC, b.article LIMIT ?",
         (*keys, article_id, MAX_CANDIDATES),
     ).fetchall()
+    candidates = [
+        (candidate, shared)
+        for candidate, shared, theirs in candidates
+        if not theirs or estimate(sig, unpack(theirs)) >= ESTIMATE_FLOOR
+    ]
     group = {article_id}
     for candidate, _ in candidates:
         if candidate not in group and are_copies(texts, _texts(db, candidate)):
@@ -51,6 +78,7 @@ def unlink(db: sqlite3.Connection, article_id: str) -> None:
     """Take an article out of its story (it was removed, or changed); the rest settle again."""
     story = _story_of(db, article_id)
     db.execute("DELETE FROM bands WHERE article = ?", (article_id,))
+    db.execute("DELETE FROM signatures WHERE article = ?", (article_id,))
     db.execute("UPDATE articles SET story = NULL WHERE id = ?", (article_id,))
     if story:
         _settle(db, _members(db, story) - {article_id})

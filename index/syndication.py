@@ -7,6 +7,7 @@ import itertools
 import re
 import struct
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,10 @@ PARAGRAPH_MATCH = 0.5  # paragraphs this alike are the same paragraph, and must 
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_HASHES = struct.Struct(f"<{BANDS * ROWS}I")
+SLOTS = BANDS * ROWS
+_SPAN = (1 << 32) // SLOTS + 1  # CRC-32 values per slot
+_EMPTY = 1 << 64
+ESTIMATE_FLOOR = 0.4  # candidates whose signatures agree less than this are not compared
 _FOLD = str.maketrans({"’": "'", "‘": "'"})
 
 
@@ -42,27 +46,55 @@ def shingles(paragraphs: Sequence[str]) -> set[str]:
 
 
 def signature(found: set[str]) -> list[int]:
-    """The MinHash signature: for each of BANDS * ROWS hash functions, the least shingle hash.
-
-    The hash functions are the 32-bit words of one SHAKE-128 digest per shingle: independent,
-    and the same in every process and release (Python's own hash() is neither)."""
-    rows = [_HASHES.unpack(hashlib.shake_128(s.encode()).digest(_HASHES.size)) for s in found]
-    return [min(column) for column in zip(*rows, strict=True)]
-
-
-def band_keys(paragraphs: Sequence[str]) -> list[int]:
-    """One signed 64-bit key per band of the signature; none for a body too short to judge."""
-    found = shingles(paragraphs)
-    if len(found) < MIN_SHINGLES:
+    """A MinHash signature of SLOTS values by one-permutation hashing: each shingle's CRC-32
+    falls in one slot, which keeps the least; empty slots borrow from the next filled one
+    (densification, Shrivastava & Li 2014). One hash per shingle, the same in every process
+    and release, unlike Python's own hash(); two signatures agree slot by slot about as often
+    as the shingle sets are alike."""
+    least = [_EMPTY] * SLOTS
+    for shingle in found:
+        slot, value = divmod(zlib.crc32(shingle.encode()), _SPAN)
+        if value < least[slot]:
+            least[slot] = value
+    filled = [i for i, v in enumerate(least) if v != _EMPTY]
+    if not filled:
         return []
-    values = signature(found)
+    for i in range(SLOTS):
+        if least[i] == _EMPTY:
+            donor = next((j for j in filled if j > i), filled[0])
+            least[i] = least[donor] + _SPAN * ((donor - i) % SLOTS)
+    return least
+
+
+def estimate(first: Sequence[int], second: Sequence[int]) -> float:
+    """The share of slots two signatures agree on: an estimate of their shingles' Jaccard."""
+    if not first or len(first) != len(second):
+        return 0.0
+    return sum(a == b for a, b in zip(first, second, strict=True)) / len(first)
+
+
+def band_keys(paragraphs: Sequence[str], sig: Sequence[int] | None = None) -> list[int]:
+    """One signed 64-bit key per band of the signature; none for a body too short to judge."""
+    if sig is None:
+        found = shingles(paragraphs)
+        if len(found) < MIN_SHINGLES:
+            return []
+        sig = signature(found)
     keys = []
     for band in range(BANDS):
-        chunk = struct.pack(f"<I{ROWS}I", band, *values[band * ROWS : (band + 1) * ROWS])
+        chunk = struct.pack(f"<I{ROWS}Q", band, *sig[band * ROWS : (band + 1) * ROWS])
         keys.append(
             int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True)
         )
     return keys
+
+
+def pack(sig: Sequence[int]) -> bytes:
+    return struct.pack(f"<{len(sig)}Q", *sig)
+
+
+def unpack(blob: bytes | None) -> list[int]:
+    return list(struct.unpack(f"<{len(blob) // 8}Q", blob)) if blob else []
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

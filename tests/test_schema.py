@@ -1,0 +1,34 @@
+"""The analyzer: folding, stemming, stop words, and the fast word spans that must agree with it."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.schema import term_spans, terms_of, text_analyzer
+from tests.conftest import SAMPLES
+
+CHAIN = text_analyzer()
+
+
+def chain_spans(text: str) -> list[tuple[str, int, int]]:
+    return [(t.text, t.startchar, t.endchar) for t in CHAIN(text, chars=True, mode="index")]
+
+
+def test_folding_stemming_and_stop_words():
+    assert terms_of("Who are the proposed guarantors?") == ["who", "propos", "guarantor"]
+    assert terms_of("Moscow’s “Café” don't") == ["moscow", "cafe", "dont"]
+    assert terms_of("Moscow's") == terms_of("Moscow’s")
+
+
+def test_fast_spans_agree_with_the_analyzer_on_real_text(seed_path):
+    texts = [seed_path.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in SAMPLES.iterdir()]
+    for text in texts:
+        assert term_spans(text) == chain_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_fast_spans_agree_with_the_analyzer_on_any_text(text):
+    assert term_spans(text) == chain_spans(text)
