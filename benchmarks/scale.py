@@ -150,6 +150,7 @@ def measure(size: int, work: Path, articles, questions, vocabulary) -> dict:
         "ingest": (passages / ours_s, passages / base_s),
         "with compact": (passages / (ours_s + compact_s), passages / base_s),
         "rss": (max(ours_rss, compact_rss), base_rss),
+        "rss_parts": (ours_rss, compact_rss),
         "disk": (folder_mb(ours_dir), folder_mb(base_dir)),
         "median": (statistics.median(ours_times), statistics.median(base_times)),
         "p95": (_p95(ours_times), _p95(base_times)),
@@ -205,6 +206,7 @@ def table(rows: list[dict], cold: tuple[float, float]) -> str:
         cells = [f"{r['passages']:,}"]
         for key, fmt in (
             ("ingest", ",.0f"),
+            ("with compact", ",.0f"),
             ("rss", ",.0f"),
             ("disk", ",.0f"),
             ("median", ".1f"),
@@ -213,6 +215,7 @@ def table(rows: list[dict], cold: tuple[float, float]) -> str:
             ours, base = r[key]
             cells.append(f"{ours:{fmt}} ({ours / base:.2f}× of {base:{fmt}})")
         cells.append(str(r["questions"]))
+        cells[4] += f" (ingest {r['rss_parts'][0]:,}, compact {r['rss_parts'][1]:,})"
         lines.append("| " + " | ".join(cells) + " |")
     ours, base = cold
     lines.append("")

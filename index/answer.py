@@ -180,6 +180,7 @@ def _corrected(question: Question, corrections: dict[str, str | None]) -> Questi
     text, words = question.text, list(question.words)
     for word, close in corrections.items():
         if close:
+            close = close[:1].upper() + close[1:] if word[:1].isupper() else close
             text = text.replace(word, close, 1)
             words = [close if w == word else w for w in words]
     return replace(question, text=text, words=tuple(words)) if text != question.text else None

@@ -12,7 +12,6 @@ QUOTE_BUDGET = 450  # the most characters a quote grows to; the mean stays well 
 MAX_SENTENCES = 3
 CUE_WEIGHT = 0.15
 LENGTH_PENALTY = 0.1
-GROW_SHARE = 1.0  # keep adding neighbours while the quote is shorter than this share of the budget
 ELLIPSIS = "…"
 
 
@@ -36,17 +35,6 @@ class _Unit:
     end: int
     sentence: int  # which sentence of the paragraph the unit belongs to
     whole: bool  # the unit is a whole sentence, not a clause
-
-
-def best_window(
-    text: str,
-    weights: dict[str, float],
-    kind: str | None = None,
-    question: str = "",
-    budget: int | None = None,
-) -> Window:
-    """The stretch of one to three sentences (or clauses of a long one) that best answers."""
-    return windows(text, weights, kind, question, budget, count=1)[0]
 
 
 def windows(
@@ -140,7 +128,6 @@ def _best_span(text, units, unit_terms, weights, total, kind, question, budget, 
 
 def _grow(units, unit_terms, weights, first: int, last: int, budget: int, lo: int, hi: int):
     """Widen the window by one unit, toward new matched words, within the budget; or None."""
-    length = units[last].end - units[first].start
     sentences = units[last].sentence - units[first].sentence + 1
     have = frozenset().union(*unit_terms[first : last + 1])
     options = []
@@ -157,10 +144,9 @@ def _grow(units, unit_terms, weights, first: int, last: int, budget: int, lo: in
         gain = sum(weights[t] for t in unit_terms[i] - have)
         same_sentence = unit.sentence in (units[first].sentence, units[last].sentence)
         # Finish a sentence that was cut; otherwise grow toward words of the question, and
-        # then, while the quote is still short, toward what follows (where answers tend to be).
+        # then toward what follows (where answers tend to be), as far as the budget allows.
         priority = (same_sentence, gain > 0, gain, i > last)
-        if same_sentence or gain > 0 or length < budget * GROW_SHARE:
-            options.append((priority, span))
+        options.append((priority, span))
     return max(options)[1] if options else None
 
 

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 PARALLEL_FROM = 2000  # passages in one write from which it is split among processes
 MAX_PROCS = 4
 MERGE_WIDTH = 4
+COMMON_SHARE = 0.05
+ENOUGH_RARE = 2
 WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
 # The title is not searched: it is on every passage of an article, so its postings are as long
@@ -213,6 +215,8 @@ class PassageIndex:
         terms = list(dict.fromkeys(t for word in words for t in terms_of(word)))
         if not terms:
             return []
+        with self._lock:
+            terms = _telling(self._current_searcher(), terms)
         clauses = [
             query.Term(field, term, boost=weight)
             for term in terms
@@ -365,6 +369,15 @@ def _filter_query(filters: Filters | None):
     if filters.since or filters.until:
         parts.append(query.TermRange("day", filters.since, filters.until))
     return query.And(parts)
+
+
+def _telling(searcher, terms: list[str]) -> list[str]:
+    """The terms worth searching for: a word in more than COMMON_SHARE of the passages ranks
+    little and costs much to match, so it is left to the answerer (which still weighs it in
+    coverage), unless the question has fewer than ENOUGH_RARE rarer ones."""
+    limit = searcher.doc_count_all() * COMMON_SHARE
+    rare = [t for t in terms if searcher.doc_frequency("body", t) <= limit]
+    return rare if len(rare) >= ENOUGH_RARE else terms
 
 
 def _merge_tiers(writer, segments):

@@ -10,6 +10,8 @@ import pytest
 
 from bot.cli import main
 from index.archive import Archive
+from index.feedback import FeedbackStore
+from index.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -27,6 +29,20 @@ def assert_verbatim(quote: str, source: str) -> None:
 def archive(tmp_path):
     with Archive(tmp_path / "data") as opened:
         yield opened
+
+
+@pytest.fixture
+def seeded(archive, seed_path):
+    """The archive holding the seed article."""
+    assert ingest(archive, [str(seed_path)]).added
+    return archive
+
+
+@pytest.fixture
+def feedback(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    yield store
+    store.close()
 
 
 @pytest.fixture

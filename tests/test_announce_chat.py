@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from index.feedback import FeedbackStore
 from tests.fake_discord import MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for
 from tests.feeds import ConditionalFeed, Entry, rss
@@ -71,13 +70,6 @@ DAM = Entry(
     "expects to last until late September, the county engineer told the supervisors.",
     published="Wed, 06 May 2026 08:00:00 -0400",
 )
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.fixture

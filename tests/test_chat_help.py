@@ -12,7 +12,6 @@ import pytest
 from bot.render import blocks, embeds
 from bot.render.help import ABOUT_ARTICLE, EXAMPLE, FILTERS, OTHER_PAIRS, ask_option_description
 from index.answer import Answer, Citation, Fact
-from index.feedback import FeedbackStore
 from index.ingest import ingest
 from tests.conftest import SAMPLES
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
@@ -27,13 +26,6 @@ BRIDGE = "Harbor Bridge Vote Delayed Over Cable Anchor Review"
 def samples(archive):
     assert ingest(archive, [str(SAMPLES)]).added
     return archive
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 def documents_asking(text: str) -> None:

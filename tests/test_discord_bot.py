@@ -38,13 +38,6 @@ def seeded(tmp_path, seed_path):
         yield archive
 
 
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
-
-
 def plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown.replace("**", ""))
 

@@ -10,7 +10,6 @@ import traceback
 import pytest
 
 from index.archive import Archive
-from index.feedback import FeedbackStore
 from index.ingest import ingest
 from tests.fake_discord import BOT_ID, MEMBER, TOKEN, run_bot
 
@@ -20,13 +19,6 @@ def archive(tmp_path, seed_path):
     with Archive(tmp_path / "data") as opened:
         ingest(opened, [str(seed_path)])
         yield opened
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 def logged(records: list[logging.LogRecord]) -> str:

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from index.feedback import FeedbackStore
 from index.feeds import FeedStore
 from tests.fake_discord import MANAGE_GUILD, MEMBER, MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for
@@ -23,13 +22,6 @@ STORY = Entry(
     "after riders from the late shift at the Riverdale hospital asked for a later boat home.",
 )
 EPHEMERAL = 64
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import json
 import pytest
 
 from bot.render.blocks import ACTION_MORE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
-from index.feedback import FeedbackStore
-from index.ingest import ingest
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
 
 GUARANTORS = "who are the proposed guarantors?"
@@ -18,19 +16,6 @@ GUARANTORS = "who are the proposed guarantors?"
 def fake():
     with FakeSlack() as running:
         yield running
-
-
-@pytest.fixture
-def seeded(archive, seed_path):
-    assert ingest(archive, [str(seed_path)]).added
-    return archive
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 def shown(call) -> str:

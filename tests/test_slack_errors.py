@@ -12,8 +12,6 @@ import pytest
 from bot.config import ConfigError
 from bot.slack_app import run
 from index.errors import InputError
-from index.feedback import FeedbackStore
-from index.ingest import ingest
 from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -33,19 +31,6 @@ SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
 def fake():
     with FakeSlack() as running:
         yield running
-
-
-@pytest.fixture
-def seeded(archive, seed_path):
-    assert ingest(archive, [str(seed_path)]).added
-    return archive
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 def assert_no_secret(*texts: str) -> None:

@@ -10,7 +10,6 @@ import pytest
 from slack_bolt import App
 
 from bot.slack_app import build
-from index.feedback import FeedbackStore
 from index.ingest import ingest
 from tests.fake_slack import (
     BOT_ID,
@@ -33,19 +32,6 @@ GUARANTORS = "who are the proposed guarantors?"
 def fake():
     with FakeSlack() as running:
         yield running
-
-
-@pytest.fixture
-def seeded(archive, seed_path):
-    assert ingest(archive, [str(seed_path)]).added
-    return archive
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.fixture

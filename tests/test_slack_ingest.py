@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from index.feedback import FeedbackStore
 from tests.conftest import SAMPLES
 from tests.fake_slack import FakeSlack, RunningBot, message, settings_for
 from tests.webserver import WebServer, body
@@ -17,13 +16,6 @@ STORY = (SAMPLES / "river-cleanup.txt").read_bytes()
 def fake():
     with FakeSlack() as running:
         yield running
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ import pytest
 from bot.config import ConfigError
 from bot.render.blocks import ACTION_VOTE_UP
 from bot.slack_app import run
-from index.feedback import FeedbackStore
-from index.ingest import ingest
 from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -30,19 +28,6 @@ GUARANTORS = "who are the proposed guarantors?"
 def fake():
     with FakeSlack() as running:
         yield running
-
-
-@pytest.fixture
-def seeded(archive, seed_path):
-    assert ingest(archive, [str(seed_path)]).added
-    return archive
-
-
-@pytest.fixture
-def feedback(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    yield store
-    store.close()
 
 
 def events_api(event: dict, event_id: str) -> dict:
