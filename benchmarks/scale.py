@@ -215,7 +215,7 @@ def table(rows: list[dict], cold: tuple[float, float]) -> str:
             ours, base = r[key]
             cells.append(f"{ours:{fmt}} ({ours / base:.2f}× of {base:{fmt}})")
         cells.append(str(r["questions"]))
-        cells[4] += f" (ingest {r['rss_parts'][0]:,}, compact {r['rss_parts'][1]:,})"
+        cells[3] += f" (ingest {r['rss_parts'][0]:,}, compact {r['rss_parts'][1]:,})"
         lines.append("| " + " | ".join(cells) + " |")
     ours, base = cold
     lines.append("")

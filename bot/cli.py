@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+from bot import archive_commands, service_commands
 from bot.config import ConfigError, Settings
 from index.errors import InputError
-
-COMPACT_ABOVE = 8  # index segments beyond which ingest suggests `compact`
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "and the others still go in; the exit status is 1 if any source failed.",
     )
     ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, directory or URL")
-    ingest.set_defaults(run=_ingest)
+    ingest.set_defaults(run=archive_commands.ingest)
 
     ask = commands.add_parser(
         "ask",
@@ -100,15 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", metavar="QUESTION", help="the question, or - for standard input")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
     ask.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N quotes")
-    ask.set_defaults(run=_ask)
+    ask.set_defaults(run=archive_commands.ask)
 
     listing = commands.add_parser("list", parents=[data], help="list the articles, newest first")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
-    listing.set_defaults(run=_list)
+    listing.set_defaults(run=archive_commands.list_articles)
 
     remove = commands.add_parser("remove", parents=[data], help="remove an article by id or URL")
     remove.add_argument("article", metavar="ID_OR_URL")
-    remove.set_defaults(run=_remove)
+    remove.set_defaults(run=archive_commands.remove)
 
     watch = commands.add_parser(
         "watch",
@@ -130,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         "at least 1)",
     )
     watch.add_argument("--once", action="store_true", help="poll each feed once, then exit")
-    watch.set_defaults(run=_watch)
+    watch.set_defaults(run=service_commands.watch)
 
     history = commands.add_parser(
         "history",
@@ -142,17 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     history.add_argument("article", metavar="ID_OR_URL")
     history.add_argument("--json", action="store_true", help="print a JSON array of versions")
-    history.set_defaults(run=_history)
+    history.set_defaults(run=archive_commands.history)
 
     reindex = commands.add_parser(
         "reindex", parents=[data], help="rebuild the search index from the article store"
     )
-    reindex.set_defaults(run=_reindex)
+    reindex.set_defaults(run=archive_commands.reindex)
 
     check = commands.add_parser(
         "check", parents=[data], help="report whether the store and the search index agree"
     )
-    check.set_defaults(run=_check)
+    check.set_defaults(run=archive_commands.check)
 
     compact = commands.add_parser(
         "compact",
@@ -162,13 +160,13 @@ def _parser() -> argparse.ArgumentParser:
         "segments to be quick; answers are faster from one. Takes minutes on a large archive; "
         "questions are answered meanwhile, other writers wait.",
     )
-    compact.set_defaults(run=_compact)
+    compact.set_defaults(run=archive_commands.compact)
 
     console = commands.add_parser(
         "console", parents=[data], help="an interactive prompt: ask, read, ask again"
     )
     console.add_argument("--limit", type=_positive, default=5, metavar="N", help="at most N quotes")
-    console.set_defaults(run=_console)
+    console.set_defaults(run=archive_commands.console)
 
     evaluation = commands.add_parser(
         "eval",
@@ -183,7 +181,7 @@ def _parser() -> argparse.ArgumentParser:
         "--data", metavar="DIR", help="keep the archive here (default: temporary)"
     )
     evaluation.add_argument("--json", action="store_true", help="print the figures as JSON")
-    evaluation.set_defaults(run=_eval)
+    evaluation.set_defaults(run=service_commands.evaluate)
 
     slack = commands.add_parser(
         "slack",
@@ -196,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     slack.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
     slack.add_argument("--port", type=_positive, default=3000, help="HTTP port (default 3000)")
-    slack.set_defaults(run=_slack)
+    slack.set_defaults(run=service_commands.slack)
 
     discord = commands.add_parser(
         "discord",
@@ -204,13 +202,13 @@ def _parser() -> argparse.ArgumentParser:
         help="run the Discord bot",
         description="Run the Discord bot (DISCORD_TOKEN): slash commands and mentions.",
     )
-    discord.set_defaults(run=_discord)
+    discord.set_defaults(run=service_commands.discord)
 
     feedback = commands.add_parser(
         "feedback", parents=[data], help="the votes given to answers in Slack and Discord"
     )
     feedback.add_argument("--json", action="store_true", help="print a JSON array")
-    feedback.set_defaults(run=_feedback)
+    feedback.set_defaults(run=service_commands.feedback)
     return parser
 
 
@@ -228,312 +226,3 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
     return int(text)
-
-
-def _archive(settings: Settings, data_dir: Path):
-    from index.archive import Archive
-
-    return Archive(data_dir, max_question_chars=settings.max_question_chars)
-
-
-def _eval(args, settings: Settings, data_dir: Path) -> int:
-    import dataclasses
-    import tempfile
-
-    from tqdm import tqdm
-
-    from index.archive import Archive
-    from index.evaluate import evaluate, load_squad
-
-    articles, questions = load_squad(args.file)
-    with tempfile.TemporaryDirectory(prefix="newsbot-eval-") as scratch:
-        folder = Path(args.data) if args.data else Path(scratch)
-        with Archive(folder, max_question_chars=settings.max_question_chars) as archive:
-            archive.add(articles)
-            with tqdm(total=len(questions), unit="question", disable=None, leave=False) as bar:
-                report = evaluate(archive, questions, on_question=bar.update)
-    if args.json:
-        print(json.dumps({"file": str(args.file), **dataclasses.asdict(report)}))
-        return 0
-    k1, k3, k5 = (report.answered_at[k] for k in (1, 3, 5))
-    print(f"{args.file.name}: {len(articles)} articles, {report.questions} questions")
-    print(f"ans@1 {k1:.1f}  ans@3 {k3:.1f}  ans@5 {k5:.1f}", end="  ")
-    print(f"top quote {report.mean_top_quote_chars:.0f} chars")
-    print(f"per question: median {report.median_ms:.1f} ms, p95 {report.p95_ms:.1f} ms;", end=" ")
-    print(f"{report.no_answer} without any quote")
-    return 0
-
-
-def _feedback_store(data_dir: Path):
-    from index.feedback import FeedbackStore
-
-    return FeedbackStore(data_dir / "feedback.sqlite3")
-
-
-def _slack(args, settings: Settings, data_dir: Path) -> int:
-    settings.require_slack(http=args.http)
-    from bot.slack_app import run
-
-    with _archive(settings, data_dir) as archive:
-        return run(settings, archive, _feedback_store(data_dir), http=args.http, port=args.port)
-
-
-def _discord(args, settings: Settings, data_dir: Path) -> int:
-    settings.require_discord()
-    from bot.discord_app import run
-
-    with _archive(settings, data_dir) as archive:
-        return run(settings, archive, _feedback_store(data_dir))
-
-
-def _feedback(args, settings: Settings, data_dir: Path) -> int:
-    store = _feedback_store(data_dir)
-    votes = store.votes()
-    store.close()
-    if args.json:
-        rows = [
-            {
-                "vote": v.vote,
-                "user": v.user,
-                "voted_at": v.voted_at,
-                "surface": v.answer.surface,
-                "question": v.answer.question,
-                "context": v.answer.context,
-                "quotes": v.answer.quotes,
-            }
-            for v in votes
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    for v in votes:
-        mark = "👍" if v.vote > 0 else "👎"
-        shown = ", ".join(f"{q['article']} ¶{q['paragraph']}" for q in v.answer.quotes) or "none"
-        print(f"{v.voted_at}  {mark}  {v.answer.surface}  {v.answer.question!r}  quotes: {shown}")
-    up = sum(v.vote > 0 for v in votes)
-    print(f"{len(votes)} vote(s): {up} 👍, {len(votes) - up} 👎", file=sys.stderr)
-    return 0
-
-
-def _ingest(args, settings: Settings, data_dir: Path) -> int:
-    from tqdm import tqdm
-
-    from index.fetch import Fetcher
-    from index.ingest import expand, ingest
-
-    fetcher = Fetcher(
-        timeout=settings.fetch_timeout,
-        max_bytes=settings.max_article_bytes,
-        allow_private=settings.allow_private_urls,
-    )
-    total = len(expand(args.sources)[0])
-    with (
-        _archive(settings, data_dir) as archive,
-        tqdm(total=total, unit="source", disable=None if total > 1 else True, leave=False) as bar,
-    ):
-        report = ingest(
-            archive,
-            args.sources,
-            fetcher=fetcher,
-            max_bytes=settings.max_article_bytes,
-            on_source=lambda source: bar.update(),
-        )
-        segments = archive.passages.segments()
-    for line in report.failed:
-        print(f"error: {line}", file=sys.stderr)
-    if len(report.added) + len(report.updated) <= 20:
-        for status in ("added", "updated"):
-            for article in getattr(report, status):
-                print(f"{status}: {article.title} [{article.id}]")
-    print(f"{report.summary()} — {data_dir}")
-    if segments > COMPACT_ABOVE:
-        print(
-            f"The search index is in {segments} segments: `python -m bot compact` merges them "
-            "for faster answers (it may take minutes; answering goes on meanwhile).",
-            file=sys.stderr,
-        )
-    return 1 if report.failed else 0
-
-
-def _compact(args, settings: Settings, data_dir: Path) -> int:
-    with _archive(settings, data_dir) as archive:
-        before = archive.passages.segments()
-        archive.passages.compact()
-        after = archive.passages.segments()
-    print(f"compacted the search index from {before} segment(s) to {after} — {data_dir}")
-    return 0
-
-
-def _ask(args, settings: Settings, data_dir: Path) -> int:
-    with _archive(settings, data_dir) as archive:
-        if args.question != "-":
-            return _answer_one(archive, _readable(args.question), args)
-        # One question per "\n"-ended line, whatever else a line holds; undecodable bytes
-        # become U+FFFD. Every line gets its answer or its error, and the run exits 0.
-        reconfigure = getattr(sys.stdin, "reconfigure", None)
-        if reconfigure:
-            reconfigure(errors="replace", newline="\n")
-        for line in sys.stdin:
-            question = line.rstrip("\r\n")
-            if question.strip():
-                _answer_one(archive, question, args)
-                sys.stdout.flush()
-        return 0
-
-
-def _readable(text: str) -> str:
-    """Text as it can be printed: bytes the terminal could not decode become U+FFFD."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _answer_one(archive, question: str, args) -> int:
-    from bot.render.jsonout import answer_json
-    from bot.render.plain import render_answer
-
-    try:
-        answer = archive.ask(question, limit=args.limit)
-    except InputError as error:
-        if not getattr(args, "json", False):
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        refused = {"question": question, "answers": [], "suggestion": None, "error": str(error)}
-        print(_json_line(refused))
-        return 1
-    if getattr(args, "json", False):
-        print(_json_line(answer_json(answer)))
-    else:
-        print(render_answer(answer, color=sys.stdout.isatty()))
-    return 0
-
-
-def _json_line(value) -> str:
-    """One JSON Lines record: UTF-8 as it is, but U+2028 and U+2029 escaped, since some
-    readers of JSON Lines take them for line ends."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _list(args, settings: Settings, data_dir: Path) -> int:
-    from bot.render.jsonout import article_json
-
-    with _archive(settings, data_dir) as archive:
-        articles = archive.articles()
-    if args.json:
-        print(json.dumps([article_json(a) for a in articles], ensure_ascii=False, indent=2))
-        return 0
-    for article in articles:
-        outlet = article.source or article.domain or ""
-        date = (article.published or "")[:10] or "undated   "
-        print(f"{article.id}  {date}  {outlet[:24]:<24}  {article.title}")
-    print(f"{len(articles)} article(s) in {data_dir}", file=sys.stderr)
-    return 0
-
-
-def _remove(args, settings: Settings, data_dir: Path) -> int:
-    with _archive(settings, data_dir) as archive:
-        article = archive.remove(args.article)
-    print(f"removed: {article.title} [{article.id}]")
-    return 0
-
-
-def _watch(args, settings: Settings, data_dir: Path) -> int:
-    import dataclasses
-    import signal
-    import threading
-    from datetime import datetime
-
-    from bot.watching import FEEDS_FILE, watcher_for
-    from index.feeds import FeedStore
-    from index.fetch import checked_url
-
-    urls = list(dict.fromkeys(args.feeds))
-    for url in urls:
-        checked_url(url)
-    if args.every:
-        settings = dataclasses.replace(settings, feeds_every_minutes=args.every)
-    with _archive(settings, data_dir) as archive:
-        feeds = FeedStore(data_dir / FEEDS_FILE)
-        try:
-            for url in settings.feeds:
-                feeds.add(url, by="FEEDS setting")
-            for url in urls:
-                feeds.add(url, by="watch")
-            if not feeds.feeds():
-                print("error: no feeds to watch: give FEED_URL, or set FEEDS", file=sys.stderr)
-                return 2
-            watcher = watcher_for(settings, archive, feeds)
-            if args.once:
-                report = watcher.poll(urls or None, force=True)
-                for line in report.failed:
-                    print(f"error: {line}", file=sys.stderr)
-                print(f"{report.line()} — {data_dir}")
-                return 1 if report.failed else 0
-
-            def cycle(report) -> None:
-                stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-                print(f"{stamp} {report.line()}", flush=True)
-
-            if threading.current_thread() is threading.main_thread():
-                for signum in (signal.SIGINT, signal.SIGTERM):
-                    signal.signal(signum, lambda *_: watcher.stop())
-            watcher.run(urls or None, on_cycle=cycle)
-            return 0
-        finally:
-            feeds.close()
-
-
-def _history(args, settings: Settings, data_dir: Path) -> int:
-    from bot.render.history import history_json, history_text
-
-    with _archive(settings, data_dir) as archive:
-        versions = archive.history(args.article)
-    if args.json:
-        print(json.dumps(history_json(versions), ensure_ascii=False, indent=2))
-    else:
-        print(history_text(versions), end="")
-    return 0
-
-
-def _reindex(args, settings: Settings, data_dir: Path) -> int:
-    with _archive(settings, data_dir) as archive:
-        count = archive.reindex()
-        passages = archive.passages.passage_count()
-    print(f"reindexed {count} article(s), {passages} passage(s) — {data_dir}")
-    return 0
-
-
-def _check(args, settings: Settings, data_dir: Path) -> int:
-    with _archive(settings, data_dir) as archive:
-        result = archive.check()
-        count = archive.store.count()
-    if result.ok:
-        print(f"ok: the store and the search index agree on {count} article(s) — {data_dir}")
-        return 0
-    for name in ("missing", "stale", "extra"):
-        ids = getattr(result, name)
-        if ids:
-            print(f"{name} in the search index: {len(ids)} article(s): {' '.join(ids[:10])}")
-    if result.passages != result.paragraphs:
-        print(
-            f"the search index holds {result.passages} passage(s); "
-            f"the store has {result.paragraphs} paragraph(s)"
-        )
-    print("run `python -m bot reindex` to rebuild the index from the store", file=sys.stderr)
-    return 1
-
-
-def _console(args, settings: Settings, data_dir: Path) -> int:
-    with _archive(settings, data_dir) as archive:
-        print(f"{archive.store.count()} article(s) in {data_dir}. Ask a question; Ctrl-D to quit.")
-        while True:
-            try:
-                question = input("question> ").strip()
-            except EOFError:
-                print()
-                return 0
-            if question.lower() in ("quit", "exit", ":q"):
-                return 0
-            if question:
-                _answer_one(archive, question, args)

@@ -1,0 +1,197 @@
+"""The archive commands: ingest, ask, console, list, remove, history, check, compact."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from index.errors import InputError
+
+COMPACT_ABOVE = 8  # index segments beyond which ingest suggests `compact`
+
+
+def open_archive(settings: Settings, data_dir: Path):
+    from index.archive import Archive
+
+    return Archive(data_dir, max_question_chars=settings.max_question_chars)
+
+
+def ingest(args, settings: Settings, data_dir: Path) -> int:
+    from tqdm import tqdm
+
+    from index.fetch import Fetcher
+    from index.ingest import expand, ingest
+
+    fetcher = Fetcher(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_article_bytes,
+        allow_private=settings.allow_private_urls,
+    )
+    total = len(expand(args.sources)[0])
+    with (
+        open_archive(settings, data_dir) as archive,
+        tqdm(total=total, unit="source", disable=None if total > 1 else True, leave=False) as bar,
+    ):
+        report = ingest(
+            archive,
+            args.sources,
+            fetcher=fetcher,
+            max_bytes=settings.max_article_bytes,
+            on_source=lambda source: bar.update(),
+        )
+        segments = archive.passages.segments()
+    for line in report.failed:
+        print(f"error: {line}", file=sys.stderr)
+    if len(report.added) + len(report.updated) <= 20:
+        for status in ("added", "updated"):
+            for article in getattr(report, status):
+                print(f"{status}: {article.title} [{article.id}]")
+    print(f"{report.summary()} — {data_dir}")
+    if segments > COMPACT_ABOVE:
+        print(
+            f"The search index is in {segments} segments: `python -m bot compact` merges them "
+            "for faster answers (it may take minutes; answering goes on meanwhile).",
+            file=sys.stderr,
+        )
+    return 1 if report.failed else 0
+
+
+def compact(args, settings: Settings, data_dir: Path) -> int:
+    with open_archive(settings, data_dir) as archive:
+        before = archive.passages.segments()
+        archive.passages.compact()
+        after = archive.passages.segments()
+    print(f"compacted the search index from {before} segment(s) to {after} — {data_dir}")
+    return 0
+
+
+def ask(args, settings: Settings, data_dir: Path) -> int:
+    with open_archive(settings, data_dir) as archive:
+        if args.question != "-":
+            return answer_one(archive, readable(args.question), args)
+        # One question per "\n"-ended line, whatever else a line holds; undecodable bytes
+        # become U+FFFD. Every line gets its answer or its error, and the run exits 0.
+        reconfigure = getattr(sys.stdin, "reconfigure", None)
+        if reconfigure:
+            reconfigure(errors="replace", newline="\n")
+        for line in sys.stdin:
+            question = line.rstrip("\r\n")
+            if question.strip():
+                answer_one(archive, question, args)
+                sys.stdout.flush()
+        return 0
+
+
+def readable(text: str) -> str:
+    """Text as it can be printed: bytes the terminal could not decode become U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def answer_one(archive, question: str, args) -> int:
+    from bot.render.jsonout import answer_json
+    from bot.render.plain import render_answer
+
+    try:
+        answer = archive.ask(question, limit=args.limit)
+    except InputError as error:
+        if not getattr(args, "json", False):
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        refused = {"question": question, "answers": [], "suggestion": None, "error": str(error)}
+        print(json_line(refused))
+        return 1
+    if getattr(args, "json", False):
+        print(json_line(answer_json(answer)))
+    else:
+        print(render_answer(answer, color=sys.stdout.isatty()))
+    return 0
+
+
+def json_line(value) -> str:
+    """One JSON Lines record: UTF-8 as it is, but U+2028 and U+2029 escaped, since some
+    readers of JSON Lines take them for line ends."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def list_articles(args, settings: Settings, data_dir: Path) -> int:
+    from bot.render.jsonout import article_json
+
+    with open_archive(settings, data_dir) as archive:
+        articles = archive.articles()
+    if args.json:
+        print(json.dumps([article_json(a) for a in articles], ensure_ascii=False, indent=2))
+        return 0
+    for article in articles:
+        outlet = article.source or article.domain or ""
+        date = (article.published or "")[:10] or "undated   "
+        print(f"{article.id}  {date}  {outlet[:24]:<24}  {article.title}")
+    print(f"{len(articles)} article(s) in {data_dir}", file=sys.stderr)
+    return 0
+
+
+def remove(args, settings: Settings, data_dir: Path) -> int:
+    with open_archive(settings, data_dir) as archive:
+        article = archive.remove(args.article)
+    print(f"removed: {article.title} [{article.id}]")
+    return 0
+
+
+def history(args, settings: Settings, data_dir: Path) -> int:
+    from bot.render.history import history_json, history_text
+
+    with open_archive(settings, data_dir) as archive:
+        versions = archive.history(args.article)
+    if args.json:
+        print(json.dumps(history_json(versions), ensure_ascii=False, indent=2))
+    else:
+        print(history_text(versions), end="")
+    return 0
+
+
+def reindex(args, settings: Settings, data_dir: Path) -> int:
+    with open_archive(settings, data_dir) as archive:
+        count = archive.reindex()
+        passages = archive.passages.passage_count()
+    print(f"reindexed {count} article(s), {passages} passage(s) — {data_dir}")
+    return 0
+
+
+def check(args, settings: Settings, data_dir: Path) -> int:
+    with open_archive(settings, data_dir) as archive:
+        result = archive.check()
+        count = archive.store.count()
+    if result.ok:
+        print(f"ok: the store and the search index agree on {count} article(s) — {data_dir}")
+        return 0
+    for name in ("missing", "stale", "extra"):
+        ids = getattr(result, name)
+        if ids:
+            print(f"{name} in the search index: {len(ids)} article(s): {' '.join(ids[:10])}")
+    if result.passages != result.paragraphs:
+        print(
+            f"the search index holds {result.passages} passage(s); "
+            f"the store has {result.paragraphs} paragraph(s)"
+        )
+    print("run `python -m bot reindex` to rebuild the index from the store", file=sys.stderr)
+    return 1
+
+
+def console(args, settings: Settings, data_dir: Path) -> int:
+    with open_archive(settings, data_dir) as archive:
+        print(f"{archive.store.count()} article(s) in {data_dir}. Ask a question; Ctrl-D to quit.")
+        while True:
+            try:
+                question = input("question> ").strip()
+            except EOFError:
+                print()
+                return 0
+            if question.lower() in ("quit", "exit", ":q"):
+                return 0
+            if question:
+                answer_one(archive, question, args)
