@@ -17,7 +17,7 @@ from index.store import ArticleStore, Stored, Version
 
 log = logging.getLogger(__name__)
 
-FLUSH_ARTICLES = 500  # articles per index commit when catching up (bounds memory)
+FLUSH_ARTICLES = 500  # articles per index commit: about 10,000 passages, within writers' pools
 
 
 @dataclass(frozen=True)

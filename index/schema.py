@@ -52,12 +52,39 @@ def name_analyzer() -> analysis.Analyzer:
     )
 
 
+class CachedTermAnalyzer(analysis.Analyzer):
+    """The text analyzer, fast where the index needs it: plain indexing takes each word's term
+    from term_spans' cache; every other use (positions, offsets, stop words kept) goes through
+    the analyzer chain itself, which gives the same terms."""
+
+    def __init__(self):
+        self.chain = text_analyzer()
+
+    def has_morph(self) -> bool:
+        return self.chain.has_morph()
+
+    def __call__(self, value, positions=False, chars=False, removestops=True, **kwargs):
+        if positions or chars or not removestops or kwargs.get("keeporiginal") is True:
+            yield from self.chain(
+                value, positions=positions, chars=chars, removestops=removestops, **kwargs
+            )
+            return
+        if kwargs.get("tokenize", True) is False:
+            yield from self.chain(value, removestops=removestops, **kwargs)
+            return
+        token = analysis.Token(positions, chars, removestops=removestops, **kwargs)
+        for term in map(_term, _WORD.findall(value.translate(_FOLD))):
+            if term:
+                token.text = term
+                yield token
+
+
 def passage_schema() -> fields.Schema:
     """One document per body paragraph, carrying everything its citation needs."""
-    text = text_analyzer()
+    text = CachedTermAnalyzer()
     names = name_analyzer()
     return fields.Schema(
-        passage=fields.ID(stored=True, unique=True),  # "<article id>/<paragraph number>"
+        passage=fields.STORED(),  # "<article id>/<paragraph number>"
         article=fields.ID(stored=True),
         version=fields.ID(),  # "<article id>@<content hash>": what the index holds of each article
         paragraph=fields.STORED(),

@@ -381,16 +381,21 @@ def _telling(searcher, terms: list[str]) -> list[str]:
 
 
 def _merge_tiers(writer, segments):
-    """Whoosh merge policy: whenever MERGE_WIDTH segments of about the same size (a power of
-    MERGE_WIDTH apart) pile up, they become one. Searching many small segments is slow, and
-    merging everything at every commit is slower; this merges each passage only a few times."""
+    """Whoosh merge policy: whenever MERGE_WIDTH small segments of about the same size (a power
+    of MERGE_WIDTH apart) pile up, they become one. Searching many small segments is slow, and
+    merging everything at every commit is slower; this merges each passage only a few times.
+    Segments of PARALLEL_FROM passages or more are left to `compact`: a Whoosh merge costs as
+    much as writing them anew, and a small write must never wait for that."""
     from whoosh.reading import SegmentReader
 
     tiers: dict[int, list] = {}
+    keep = []
     for segment in segments:
         size = max(segment.doc_count(), 1)
+        if size >= PARALLEL_FROM:
+            keep.append(segment)
+            continue
         tiers.setdefault(int(math.log(size, MERGE_WIDTH)), []).append(segment)
-    keep = []
     for group in tiers.values():
         if len(group) >= MERGE_WIDTH:
             for segment in group:

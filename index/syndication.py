@@ -31,7 +31,9 @@ _FOLD = str.maketrans({"’": "'", "‘": "'"})
 
 def words(text: str) -> list[str]:
     """The words of a text, folded (case, compatibility forms, curly apostrophes)."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).casefold())
+    if not text.isascii():  # NFKC and the folds change nothing in ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return _WORD.findall(text.casefold())
 
 
 def shingles(paragraphs: Sequence[str]) -> set[str]:
@@ -41,7 +43,8 @@ def shingles(paragraphs: Sequence[str]) -> set[str]:
         w = words(paragraph)
         if 0 < len(w) < SHINGLE_WORDS:
             found.add(" ".join(w))
-        found.update(" ".join(w[i : i + SHINGLE_WORDS]) for i in range(len(w) - SHINGLE_WORDS + 1))
+        runs = zip(*(w[i:] for i in range(SHINGLE_WORDS)), strict=False)  # shorter ones stop
+        found.update(map(" ".join, runs))
     return found
 
 

@@ -1,14 +1,15 @@
-"""The analyzer: folding, stemming, stop words, and the fast word spans that must agree with it."""
+"""The analyzer: folding, stemming, stop words, and the fast paths that must agree with it."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.schema import term_spans, terms_of, text_analyzer
+from index.schema import CachedTermAnalyzer, term_spans, terms_of, text_analyzer
 from tests.conftest import SAMPLES
 
 CHAIN = text_analyzer()
+INDEXING = CachedTermAnalyzer()
 
 
 def chain_spans(text: str) -> list[tuple[str, int, int]]:
@@ -32,3 +33,17 @@ def test_fast_spans_agree_with_the_analyzer_on_real_text(seed_path):
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 def test_fast_spans_agree_with_the_analyzer_on_any_text(text):
     assert term_spans(text) == chain_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_the_indexing_analyzer_gives_the_chains_terms(text):
+    fast = [t.text for t in INDEXING(text, mode="index")]
+    assert fast == [t.text for t in CHAIN(text, mode="index")]
+    assert [t.text for t in INDEXING(text, chars=True)] == fast  # the chain's own path
+
+
+def test_the_indexing_analyzer_on_real_text(seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    fast = [t.text for t in INDEXING(text, mode="index")]
+    assert len(fast) > 500 and fast == terms_of(text)

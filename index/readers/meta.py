@@ -34,7 +34,7 @@ KNOWN_OUTLETS = {
     "wsj.com": "The Wall Street Journal",
 }
 _GENERIC = re.compile(r"(?i)^(index|article|story|untitled|document|doc|file|text|page)[\W_\d]*$")
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"\s{2,}|[^\S ]")  # a run of whitespace, unless it is one plain space
 
 
 # Control characters other than whitespace: terminal escapes, bells, backspaces. No article
