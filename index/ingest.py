@@ -21,13 +21,27 @@ DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
 BATCH_PASSAGES = 20_000
 
 
+@dataclass(frozen=True)
+class Ingested:
+    """What a report keeps of an article: enough to name and link it, not its text (an ingest
+    of a whole archive must not hold every article in memory until it ends)."""
+
+    id: str
+    title: str
+    url: str | None
+
+    @classmethod
+    def of(cls, article: Article) -> Ingested:
+        return cls(article.id, article.title, article.url)
+
+
 @dataclass
 class IngestReport:
     """What one ingest run did, article by article and source by source."""
 
-    added: list[Article] = field(default_factory=list)
-    updated: list[Article] = field(default_factory=list)
-    unchanged: list[Article] = field(default_factory=list)
+    added: list[Ingested] = field(default_factory=list)
+    updated: list[Ingested] = field(default_factory=list)
+    unchanged: list[Ingested] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one clear line per bad source or item
     skipped: list[str] = field(default_factory=list)  # files in directories of other types
 
@@ -131,4 +145,4 @@ def _store(archive: Archive, batch: list[Article], report: IngestReport) -> None
     if not batch:
         return
     for stored in archive.add(batch):
-        getattr(report, stored.status).append(stored.article)
+        getattr(report, stored.status).append(Ingested.of(stored.article))

@@ -64,13 +64,11 @@ class CachedTermAnalyzer(analysis.Analyzer):
         return self.chain.has_morph()
 
     def __call__(self, value, positions=False, chars=False, removestops=True, **kwargs):
-        if positions or chars or not removestops or kwargs.get("keeporiginal") is True:
+        plain = not (positions or chars or kwargs.get("keeporiginal")) and removestops
+        if not plain or kwargs.get("tokenize", True) is False:
             yield from self.chain(
                 value, positions=positions, chars=chars, removestops=removestops, **kwargs
             )
-            return
-        if kwargs.get("tokenize", True) is False:
-            yield from self.chain(value, removestops=removestops, **kwargs)
             return
         token = analysis.Token(positions, chars, removestops=removestops, **kwargs)
         for term in map(_term, _WORD.findall(value.translate(_FOLD))):

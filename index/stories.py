@@ -67,7 +67,7 @@ def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
     ]
     group = {article_id}
     for candidate, _ in candidates:
-        if candidate not in group and are_copies(texts, _texts(db, candidate)):
+        if candidate not in group and are_copies(texts, _texts(db, candidate), found):
             group.add(candidate)
             group |= _members(db, _story_of(db, candidate))
     if len(group) > 1:
@@ -111,7 +111,10 @@ def _settle(db: sqlite3.Connection, ids: Iterable[str]) -> None:
         for row in rows
     ]
     chosen = original(members)
-    db.execute(f"UPDATE articles SET story = ? WHERE id IN ({marks})", (chosen.id, *ids))
+    db.execute(
+        f"UPDATE articles SET story = ? WHERE id IN ({marks}) AND story IS NOT ?",
+        (chosen.id, *ids, chosen.id),
+    )
 
 
 def _story_of(db: sqlite3.Connection, article_id: str) -> str | None:

@@ -104,13 +104,17 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def are_copies(first: Sequence[str], second: Sequence[str]) -> bool:
+def are_copies(
+    first: Sequence[str], second: Sequence[str], first_shingles: set[str] | None = None
+) -> bool:
     """Whether two bodies (their paragraphs' texts) are copies of one story.
 
     Their shingle sets must be at least THRESHOLD alike, and paragraphs that match must
     carry the same figures: stories cut from one template (weather, results, briefs) differ
-    mostly in their numbers, and are different stories."""
-    a, b = shingles(first), shingles(second)
+    mostly in their numbers, and are different stories. `first_shingles`: the first body's
+    shingles, when the caller has them already."""
+    a = shingles(first) if first_shingles is None else first_shingles
+    b = shingles(second)
     if min(len(a), len(b)) < MIN_SHINGLES or jaccard(a, b) < THRESHOLD:
         return False
     return not _figures_differ(first, second)

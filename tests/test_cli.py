@@ -134,3 +134,28 @@ def test_the_defining_question_through_a_real_process(tmp_path, seed_path):
     assert top["article"]["author"] == "Diane Duenez"
     assert top["article"]["source"] == "Straight Arrow News"
     assert top["article"]["source_url"] == "https://straightarrownews.com"
+
+
+def test_a_reader_that_stops_reading_ends_ask_quietly(tmp_path):
+    """`ask - | head -1`: once the pipe closes, no traceback, and the status says so."""
+    data = tmp_path / "D"
+    run = [sys.executable, "-m", "bot"]
+    subprocess.run([*run, "ingest", "--data", str(data), str(SAMPLES)], cwd=ROOT, check=True)
+    questions = tmp_path / "questions.txt"
+    questions.write_text("why was the harbor bridge vote delayed?\n" * 2000, encoding="utf-8")
+    with questions.open() as stdin:
+        asking = subprocess.Popen(
+            [*run, "ask", "--data", str(data), "--json", "-"],
+            cwd=ROOT,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        first = asking.stdout.readline()
+        asking.stdout.close()
+        errors = asking.stderr.read()
+        status = asking.wait(timeout=120)
+    assert json.loads(first)["answers"]
+    assert status == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

@@ -12,6 +12,7 @@ from bot.render.help import asking_help
 from bot.render.plain import FACT_LABELS
 from index.answer import Answer, Citation, Fact, Quote
 from index.article import Article, Publication
+from index.ingest import Ingested
 
 # Discord's limits, counted in UTF-16 code units: never fewer than Discord's own count.
 CONTENT_MAX = 2000
@@ -306,7 +307,7 @@ def source_line(article: Article) -> str:
 
 
 def ingest_message(
-    added: Sequence[Article], updated: Sequence[Article], failed: Sequence[str]
+    added: Sequence[Ingested], updated: Sequence[Ingested], failed: Sequence[str]
 ) -> Message:
     lines = [f"Added: **{clip_escaped(a.title, 200)}** `{a.id}`" for a in added]
     lines += [f"Updated: **{clip_escaped(a.title, 200)}** `{a.id}`" for a in updated]
