@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 PARALLEL_FROM = 2000  # passages in one write from which it is split among processes
 MAX_PROCS = 4
 MERGE_WIDTH = 4
+SETTLED_SEGMENT = 2000  # passages from which a segment is merged only by compact()
 COMMON_SHARE = 0.05
 ENOUGH_RARE = 2
 WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
@@ -384,7 +385,7 @@ def _merge_tiers(writer, segments):
     """Whoosh merge policy: whenever MERGE_WIDTH small segments of about the same size (a power
     of MERGE_WIDTH apart) pile up, they become one. Searching many small segments is slow, and
     merging everything at every commit is slower; this merges each passage only a few times.
-    Segments of PARALLEL_FROM passages or more are left to `compact`: a Whoosh merge costs as
+    Segments of SETTLED_SEGMENT passages or more are left to `compact`: a Whoosh merge costs as
     much as writing them anew, and a small write must never wait for that."""
     from whoosh.reading import SegmentReader
 
@@ -392,7 +393,7 @@ def _merge_tiers(writer, segments):
     keep = []
     for segment in segments:
         size = max(segment.doc_count(), 1)
-        if size >= PARALLEL_FROM:
+        if size >= SETTLED_SEGMENT:
             keep.append(segment)
             continue
         tiers.setdefault(int(math.log(size, MERGE_WIDTH)), []).append(segment)

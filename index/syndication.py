@@ -43,7 +43,7 @@ def shingles(paragraphs: Sequence[str]) -> set[str]:
         w = words(paragraph)
         if 0 < len(w) < SHINGLE_WORDS:
             found.add(" ".join(w))
-        runs = zip(*(w[i:] for i in range(SHINGLE_WORDS)), strict=False)  # shorter ones stop
+        runs = zip(*(w[i:] for i in range(SHINGLE_WORDS)), strict=False)  # each SHINGLE_WORDS
         found.update(map(" ".join, runs))
     return found
 

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from index import search
 from index.archive import Archive
 from index.article import Article, Paragraph
 from index.errors import NotFound
@@ -102,3 +103,34 @@ def test_source_ids_survive_the_round_trip_through_the_store(archive):
     archive.add([article(key="cms-77", text="Keyed.")])
     assert archive.find("cms-77").id == "cms-77"
     assert archive.articles()[0].id == "cms-77"
+
+
+def twelve_paragraphs(n: int) -> Article:
+    texts = [f"Ferry route {n} adds sailing {i} to the island timetable." for i in range(12)]
+    return Article(title=f"Ferry {n}", paragraphs=tuple(map(Paragraph, texts)), key=f"f{n}")
+
+
+@pytest.mark.parametrize(("settled", "segments"), [(2000, 1), (10, 5)])
+def test_small_writes_merge_small_segments_and_leave_big_ones(
+    archive, monkeypatch, settled, segments
+):
+    """The fifth write takes four small segments into its own; segments of SETTLED_SEGMENT
+    passages or more wait for compact."""
+    monkeypatch.setattr(search, "SETTLED_SEGMENT", settled)
+    for n in range(5):
+        archive.add([twelve_paragraphs(n)])
+    assert archive.passages.segments() == segments
+    assert archive.passages.passage_count() == 60
+
+
+def test_compact_leaves_one_segment_and_the_same_answers(archive, monkeypatch):
+    monkeypatch.setattr(search, "SETTLED_SEGMENT", 10)
+    for n in range(5):
+        archive.add([twelve_paragraphs(n)])
+    before = archive.ask("which ferry route adds sailing 7?")
+    assert archive.passages.segments() == 5
+    archive.passages.compact()
+    archive.passages.reopen()
+    assert archive.passages.segments() == 1
+    after = archive.ask("which ferry route adds sailing 7?")
+    assert after.quotes and [q.text for q in after.quotes] == [q.text for q in before.quotes]
