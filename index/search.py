@@ -155,8 +155,9 @@ class PassageIndex:
         procs = min(os.cpu_count() or 1, MAX_PROCS) if passages >= PARALLEL_FROM and not only else 1
         with self.exclusive():
             before = set(os.listdir(self.folder))
+            segments_before = {s.segment_id() for s in self._ix._segments()}
             self._commit(articles, delete, procs=procs, only=only)
-            if procs > 1 and not self._holds(articles):  # a lost sub-writer: write them again
+            if procs > 1 and not self._holds(articles, segments_before):  # a lost sub-writer
                 log.warning("A parallel index writer lost passages; writing them again")
                 self._commit(articles, (), procs=1, only=False)
             _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
@@ -196,12 +197,22 @@ class PassageIndex:
             writer.commit(optimize=True)
             _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
 
-    def _holds(self, articles: list[Article]) -> bool:
-        """True if the index holds every passage of these articles' current versions."""
-        with whoosh_index.open_dir(str(self.folder)).reader() as reader:
+    def _holds(self, articles: list[Article], segments_before: set[str]) -> bool:
+        """True if the segments written since `segments_before` hold every passage of these
+        articles' current versions (only those are read: older ones cannot hold new passages)."""
+        from whoosh.reading import SegmentReader
+
+        ix = whoosh_index.open_dir(str(self.folder))
+        new = [s for s in ix._segments() if s.segment_id() not in segments_before]
+        readers = [SegmentReader(ix.storage, ix.schema, segment) for segment in new]
+        try:
             return all(
-                _live(reader, f"{a.id}@{a.content_hash}") == len(a.paragraphs) for a in articles
+                sum(_live(r, f"{a.id}@{a.content_hash}") for r in readers) == len(a.paragraphs)
+                for a in articles
             )
+        finally:
+            for reader in readers:
+                reader.close()
 
     def search(
         self,

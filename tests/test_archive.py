@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -134,3 +135,32 @@ def test_compact_leaves_one_segment_and_the_same_answers(archive, monkeypatch):
     assert archive.passages.segments() == 1
     after = archive.ask("which ferry route adds sailing 7?")
     assert after.quotes and [q.text for q in after.quotes] == [q.text for q in before.quotes]
+
+
+def test_a_big_write_goes_to_parallel_writers_and_loses_nothing(archive, caplog):
+    """From PARALLEL_FROM passages a write is split among processes: every passage arrives,
+    once, and an update through the same path replaces the old version's passages."""
+    batch = [twelve_paragraphs(n) for n in range(search.PARALLEL_FROM // 12 + 1)]
+    archive.add(batch)
+    assert archive.passages.passage_count() == 12 * len(batch)
+    assert archive.passages.segments() >= min(os.cpu_count() or 1, search.MAX_PROCS)
+    assert "lost passages" not in caplog.text
+    assert archive.check().ok
+    revised = [
+        Article(title=a.title, paragraphs=a.paragraphs[:6], key=a.key) for a in batch
+    ]  # the same articles, half as long
+    archive.add(revised)
+    assert archive.passages.passage_count() == 6 * len(batch)
+    assert archive.check().ok
+    assert "lost passages" not in caplog.text
+    assert archive.ask("which ferry route adds sailing 3?").quotes
+
+
+def test_the_lost_writer_check_counts_the_new_segments_only(archive):
+    index = archive.passages
+    before = {s.segment_id() for s in index._ix._segments()}
+    archive.add([twelve_paragraphs(1)])
+    assert index._holds([twelve_paragraphs(1)], before)
+    assert not index._holds([twelve_paragraphs(2)], before)  # never written
+    after = {s.segment_id() for s in index._ix._segments()}
+    assert not index._holds([twelve_paragraphs(1)], after)  # written, but not by this commit
