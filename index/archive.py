@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,7 +149,10 @@ class Archive:
 
         Called with the writer slot held, so nobody else is half-way through: journal entries
         other than `ours` were left by an interrupted run, and are repaired with a log line."""
-        left = self.store.journal() - set(ours)
+        journal = self.store.journal()
+        left = journal - set(ours)
+        # Commits of equal size: a small last one would miss the parallel writers.
+        per_commit = math.ceil(len(journal) / max(math.ceil(len(journal) / FLUSH_ARTICLES), 1))
         if left and not quiet:
             log.warning(
                 "Repairing the search index from the store: %d article(s) an interrupted run "
@@ -157,7 +161,7 @@ class Archive:
             )
         done: set[str] = set()
         while True:
-            pending = self.store.unindexed(limit=FLUSH_ARTICLES)
+            pending = self.store.unindexed(limit=max(per_commit, 1))
             removed = self.store.removed()
             if not pending and not removed:
                 return len(done)
