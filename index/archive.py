@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from index.store import ArticleStore, Stored, Version
 
 log = logging.getLogger(__name__)
 
+ANSWERS_KEPT = 256  # answers remembered for questions asked again, until the index changes
 FLUSH_ARTICLES = 500  # articles per index commit: about 10,000 passages, within writers' pools
 
 
@@ -52,6 +55,8 @@ class Archive:
         self.passages = PassageIndex(self.data_dir / "passages")
         self._answerer = Answerer(StoryPassages(self.passages, self.store))
         self._max_question_chars = max_question_chars
+        self._answers: OrderedDict[tuple, tuple[int, Answer]] = OrderedDict()
+        self._answers_lock = threading.Lock()
         if self.passages.damage:
             self._rebuild_damaged()
         self.sync()
@@ -103,12 +108,26 @@ class Archive:
     def ask(self, question: str, limit: int = 5, context: str | None = None) -> Answer:
         """The quotes that answer a question in plain words, with their citations.
 
-        `context` is the first question of a conversation that this one follows up.
+        `context` is the first question of a conversation that this one follows up. A question
+        asked again is answered from memory until the index changes (a write by any process).
         """
+        key = (question, limit, context)
+        generation = self.passages.generation()
+        with self._answers_lock:
+            kept = self._answers.get(key)
+            if kept and kept[0] == generation:
+                self._answers.move_to_end(key)
+                return kept[1]
         parsed = parse_question(question, self._max_question_chars)
         if context:
             parsed = follow_up(parsed, parse_question(context, self._max_question_chars))
-        return self._answerer.answer(parsed, limit)
+        answer = self._answerer.answer(parsed, limit)
+        with self._answers_lock:
+            self._answers[key] = (generation, answer)
+            self._answers.move_to_end(key)
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return answer
 
     def sync(self) -> int:
         """Finish what an interrupted run left undone; returns how many articles it repaired.

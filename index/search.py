@@ -293,6 +293,13 @@ class PassageIndex:
                     held[article_id] = content_hash
             return held
 
+    def generation(self) -> int:
+        """The number of the index's latest commit on disk: every write, by any process,
+        changes it."""
+        if self._ix is None:
+            return -1
+        return self._ix.latest_generation()
+
     def passage_count(self) -> int:
         with self._lock:
             return self._current_searcher().doc_count()

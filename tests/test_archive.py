@@ -164,3 +164,18 @@ def test_the_lost_writer_check_counts_the_new_segments_only(archive):
     assert not index._holds([twelve_paragraphs(2)], before)  # never written
     after = {s.segment_id() for s in index._ix._segments()}
     assert not index._holds([twelve_paragraphs(1)], after)  # written, but not by this commit
+
+
+def test_a_question_asked_again_is_answered_from_memory_until_the_index_changes(tmp_path):
+    with Archive(tmp_path) as asking, Archive(tmp_path) as other_process:
+        question = "when does the night ferry sail?"
+        first = asking.ask(question)
+        assert not first.quotes
+        assert asking.ask(question) is first  # remembered
+        ferry = "https://harbor.example/ferry"
+        other_process.add([article(url=ferry, text="The night ferry sails at 11 p.m.")])
+        second = asking.ask(question)  # another writer changed the index: asked afresh
+        assert second.quotes and "11 p.m." in second.quotes[0].text
+        asking.add([article(url=ferry, text="The night ferry sails at midnight now.")])
+        third = asking.ask(question)
+        assert "midnight" in third.quotes[0].text

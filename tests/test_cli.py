@@ -159,3 +159,23 @@ def test_a_reader_that_stops_reading_ends_ask_quietly(tmp_path):
     assert json.loads(first)["answers"]
     assert status == 141
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_ask_starts_without_the_chat_and_reading_libraries(tmp_path):
+    """A cold `ask` imports what answering needs, not Slack, Discord or the HTML reader."""
+    probe = (
+        "import contextlib, io, runpy, sys\n"
+        f"sys.argv = ['bot', 'ask', '--data', {str(tmp_path / 'D')!r}, 'who wrote it?']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        runpy.run_module('bot', run_name='__main__')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert "whoosh" in loaded and "syntok" in loaded  # it did answer
+    heavy = {"slack_bolt", "slack_sdk", "discord", "aiohttp", "trafilatura", "feedparser"}
+    assert not heavy & set(loaded)
