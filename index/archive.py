@@ -20,7 +20,7 @@ from index.store import ArticleStore, Stored, Version
 
 log = logging.getLogger(__name__)
 
-ANSWERS_KEPT = 256  # answers remembered for questions asked again, until the index changes
+ANSWERS_KEPT = 256  # answers remembered for questions asked again, until the archive changes
 FLUSH_ARTICLES = 500  # articles per index commit: about 10,000 passages, within writers' pools
 
 
@@ -55,7 +55,7 @@ class Archive:
         self.passages = PassageIndex(self.data_dir / "passages")
         self._answerer = Answerer(StoryPassages(self.passages, self.store))
         self._max_question_chars = max_question_chars
-        self._answers: OrderedDict[tuple, tuple[int, Answer]] = OrderedDict()
+        self._answers: OrderedDict[tuple, tuple[tuple[int, int], Answer]] = OrderedDict()
         self._answers_lock = threading.Lock()
         if self.passages.damage:
             self._rebuild_damaged()
@@ -109,10 +109,10 @@ class Archive:
         """The quotes that answer a question in plain words, with their citations.
 
         `context` is the first question of a conversation that this one follows up. A question
-        asked again is answered from memory until the index changes (a write by any process).
+        asked again is answered from memory until the archive changes (a write by any process).
         """
         key = (question, limit, context)
-        generation = self.passages.generation()
+        generation = (self.passages.generation(), self.store.data_version())
         with self._answers_lock:
             kept = self._answers.get(key)
             if kept and kept[0] == generation:

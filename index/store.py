@@ -297,6 +297,11 @@ class ArticleStore:
         with self._reading() as db:
             return db.execute("SELECT count(*) FROM articles WHERE removed = 0").fetchone()[0]
 
+    def data_version(self) -> int:
+        """A number that changes whenever any connection, in any process, commits a change."""
+        with self._reading() as db:
+            return db.execute("PRAGMA data_version").fetchone()[0]
+
     def copies(self) -> frozenset[str]:
         """The ids of articles that are copies of another article's story (not its original)."""
         with self._reading() as db:

@@ -179,3 +179,15 @@ def test_a_question_asked_again_is_answered_from_memory_until_the_index_changes(
         asking.add([article(url=ferry, text="The night ferry sails at midnight now.")])
         third = asking.ask(question)
         assert "midnight" in third.quotes[0].text
+
+
+def test_remembered_answers_are_forgotten_when_the_index_is_rebuilt(tmp_path):
+    """A rebuilt index starts its commit numbers again; the store's change counter still moves."""
+    with Archive(tmp_path) as asking:
+        asking.add([article(url="https://harbor.example/ferry", text="The ferry sails at 9.")])
+        before = asking.ask("when does the ferry sail?")
+        assert before.quotes
+        with Archive(tmp_path) as other_process:
+            other_process.remove("https://harbor.example/ferry")
+            other_process.reindex()
+        assert not asking.ask("when does the ferry sail?").quotes
