@@ -171,7 +171,8 @@ class Archive:
         journal = self.store.journal()
         left = journal - set(ours)
         # Commits of equal size: a small last one would miss the parallel writers.
-        per_commit = math.ceil(len(journal) / max(math.ceil(len(journal) / FLUSH_ARTICLES), 1))
+        commits = max(math.ceil(len(journal) / FLUSH_ARTICLES), 1)
+        per_commit = max(math.ceil(len(journal) / commits), 1)
         if left and not quiet:
             log.warning(
                 "Repairing the search index from the store: %d article(s) an interrupted run "
@@ -180,7 +181,7 @@ class Archive:
             )
         done: set[str] = set()
         while True:
-            pending = self.store.unindexed(limit=max(per_commit, 1))
+            pending = self.store.unindexed(limit=per_commit)
             removed = self.store.removed()
             if not pending and not removed:
                 return len(done)
