@@ -61,7 +61,8 @@ class WriterLock:
     def release(self) -> None:
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
-            os.close(self._fd)  # closing the descriptor releases the flock
+            _unlock(self._fd)  # explicitly: a child process may hold a copy of the descriptor
+            os.close(self._fd)
             self._fd = None
         self._threads.release()
 
@@ -90,3 +91,9 @@ def _try_lock(fd: int) -> bool:
             return False
         raise
     return True
+
+
+def _unlock(fd: int) -> None:
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)

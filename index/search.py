@@ -19,6 +19,7 @@ from index.article import Article, Publication
 from index.errors import ArchiveBusy
 from index.locks import WriterLock
 from index.schema import passage_schema, term_spans, terms_of
+from index.segments import PassageSegmentWriter, SegmentWorkers, adopting
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class PassageIndex:
         self._searcher = None
         self._lock = threading.Lock()
         self._ix = None
+        self._workers = SegmentWorkers(min(os.cpu_count() or 1, MAX_PROCS))
         self.damage: str | None = None  # why the index on disk cannot be read, if it cannot
         if not whoosh_index.exists_in(str(folder)):
             with self.exclusive():  # four processes starting at once create it once
@@ -87,6 +89,7 @@ class PassageIndex:
         self.reopen()
 
     def close(self) -> None:
+        self._workers.close()
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
@@ -151,38 +154,59 @@ class PassageIndex:
         if self._ix is None:
             raise RuntimeError(f"the search index cannot be read ({self.damage})")
         articles = list(articles)
-        passages = sum(len(a.paragraphs) for a in articles)
-        procs = min(os.cpu_count() or 1, MAX_PROCS) if passages >= PARALLEL_FROM and not only else 1
+        documents = [_document(a, n, p) for a in articles for n, p in enumerate(a.paragraphs, 1)]
+        procs = self._workers.procs if len(documents) >= PARALLEL_FROM else 1
         with self.exclusive():
             before = set(os.listdir(self.folder))
-            segments_before = {s.segment_id() for s in self._ix._segments()}
-            self._commit(articles, delete, procs=procs, only=only)
-            if procs > 1 and not self._holds(articles, segments_before):  # a lost sub-writer
-                log.warning("A parallel index writer lost passages; writing them again")
-                self._commit(articles, (), procs=1, only=False)
+            if procs > 1 and not only:
+                self._commit_parallel(articles, delete, documents, procs)
+            else:
+                self._commit(articles, delete, documents, only=only)
             _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
 
-    def _commit(self, articles: list[Article], delete: Iterable[str], *, procs: int, only: bool):
-        try:  # Whoosh's own lock is free: every writer of ours holds ours first
-            writer = self._ix.writer(
-                timeout=WRITE_WAIT, procs=procs, multisegment=procs > 1, limitmb=128
-            )
-        except whoosh_index.LockError:
-            raise ArchiveBusy("another program is writing to the search index") from None
+    def _commit(self, articles: list[Article], delete: Iterable[str], documents, *, only: bool):
+        """Everything in one writer, in this process: small writes merge tiers of small
+        segments (_merge_tiers), a rebuild (`only`) replaces every segment."""
+        writer = self._writer_for(PassageSegmentWriter)
         try:
-            for article_id in delete:
-                writer.delete_by_term("article", article_id)
-            for article in articles:
-                writer.delete_by_term("article", article.id)
-                for number, paragraph in enumerate(article.paragraphs, 1):
-                    writer.add_document(**_document(article, number, paragraph))
+            self._delete(writer, articles, delete)
+            for document in documents:
+                writer.add_document(**document)
         except BaseException:
             writer.cancel()
             raise
-        # A parallel write leaves one big segment per process, unmerged: merging them again
-        # would cost as much as writing them. Small writes merge tiers of small segments.
-        policy = writing.CLEAR if only else writing.NO_MERGE if procs > 1 else _merge_tiers
-        writer.commit(mergetype=policy)
+        writer.commit(mergetype=writing.CLEAR if only else _merge_tiers)
+
+    def _commit_parallel(self, articles: list[Article], delete, documents, procs: int):
+        """The new passages written by `procs` processes into segments of their own, left
+        unmerged (merging them again would cost as much as writing them), then committed with
+        the deletions in one step."""
+        size = len(documents)
+        chunks = [documents[size * i // procs : size * (i + 1) // procs] for i in range(procs)]
+        writer = self._writer_for(writing.SegmentWriter)
+        try:
+            self._delete(writer, articles, delete)
+            segments = self._workers.write(self.folder, chunks)
+            written = sum(segment.doc_count_all() for segment in segments)
+            if written != len(documents):  # never seen: a worker that failed would have raised
+                raise RuntimeError(f"{written} of {len(documents)} passages were written")
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=adopting(segments))
+
+    def _writer_for(self, kind):
+        try:  # Whoosh's own lock is free: every writer of ours holds ours first
+            return kind(self._ix, timeout=WRITE_WAIT)
+        except whoosh_index.LockError:
+            raise ArchiveBusy("another program is writing to the search index") from None
+
+    @staticmethod
+    def _delete(writer, articles: list[Article], delete: Iterable[str]) -> None:
+        for article_id in delete:
+            writer.delete_by_term("article", article_id)
+        for article in articles:
+            writer.delete_by_term("article", article.id)
 
     def segments(self) -> int:
         """How many segments the index is in: many small ones slow every answer down."""
@@ -196,23 +220,6 @@ class PassageIndex:
             before = set(os.listdir(self.folder))
             writer.commit(optimize=True)
             _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
-
-    def _holds(self, articles: list[Article], segments_before: set[str]) -> bool:
-        """True if the segments written since `segments_before` hold every passage of these
-        articles' current versions (only those are read: older ones cannot hold new passages)."""
-        from whoosh.reading import SegmentReader
-
-        ix = whoosh_index.open_dir(str(self.folder))
-        new = [s for s in ix._segments() if s.segment_id() not in segments_before]
-        readers = [SegmentReader(ix.storage, ix.schema, segment) for segment in new]
-        try:
-            return all(
-                sum(_live(r, f"{a.id}@{a.content_hash}") for r in readers) == len(a.paragraphs)
-                for a in articles
-            )
-        finally:
-            for reader in readers:
-                reader.close()
 
     def search(
         self,
@@ -426,13 +433,6 @@ def _merge_tiers(writer, segments):
         else:
             keep += group
     return keep
-
-
-def _live(reader, version: str) -> int:
-    """How many documents not deleted carry this version term."""
-    if (reader.doc_frequency("version", version) or 0) == 0:
-        return 0
-    return sum(1 for _ in reader.postings("version", version).all_ids())
 
 
 def _edit_distance(a: str, b: str) -> int:
