@@ -55,6 +55,13 @@ def name_analyzer() -> analysis.Analyzer:
 
 
 _WORD = re.compile(WORD_PATTERN)
+
+
+def _folded(text: str) -> str:
+    """The text with curly quotes and backticks straight (translate is slow: skipped when
+    there is nothing to fold, as in most English text)."""
+    return text if text.isascii() and "`" not in text else text.translate(_FOLD)
+
 _TEXT = text_analyzer()
 _NAMES = name_analyzer()
 
@@ -98,7 +105,7 @@ class CachedTermAnalyzer(analysis.Analyzer):
 
     def terms(self, value: str) -> list[str]:
         """The index terms of a text, in order: what plain indexing yields, as a list."""
-        return list(filter(None, map(self._term_of_word, _WORD.findall(value.translate(_FOLD)))))
+        return list(filter(None, map(self._term_of_word, _WORD.findall(_folded(value)))))
 
     _term_of_word = staticmethod(_term)
 
@@ -164,7 +171,7 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
     The same terms the analyzer gives (tests/test_schema.py holds the two together), found
     faster: each word is analyzed once and remembered, since words recur endlessly."""
     spans = []
-    for match in _WORD.finditer(text.translate(_FOLD)):
+    for match in _WORD.finditer(_folded(text)):
         term = _term(match.group())
         if term:
             spans.append((term, match.start(), match.end()))
