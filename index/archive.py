@@ -6,7 +6,7 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from index.errors import NotFound
 from index.question import MAX_QUESTION_CHARS, follow_up, parse_question
 from index.search import PassageIndex
 from index.store import ArticleStore, Stored, Version
+from index.writes import split_evenly
 
 log = logging.getLogger(__name__)
 
@@ -77,18 +78,24 @@ class Archive:
         When this returns, the articles are on disk in the store and in the index, and
         answerable."""
         articles = list(articles)
+        # Parts of equal size: a small last one would miss the parallel writers.
+        count = max(math.ceil(len(articles) / FLUSH_ARTICLES), 1)
+        parts = split_evenly(articles, count)
+        stored: list[Stored] = []
+
+        def store_next() -> bool:  # runs while worker processes index the part before it
+            stored.extend(self.store.put(parts.pop(0)))
+            return bool(parts)
+
         with self.passages.exclusive():
-            stored = self.store.put(articles)
-            ours = {s.article.id for s in stored if s.status != "unchanged"}
-            self._flush(ours)
+            self._flush(store_next)
         return stored
 
     def remove(self, id_or_url: str) -> Article:
         """Take an article out of the archive, by its id or URL."""
         with self.passages.exclusive():
             article = self.find(id_or_url)
-            self.store.mark_removed(article.id)
-            self._flush({article.id})
+            self._flush(lambda: self.store.mark_removed(article.id) or False)
         return article
 
     def find(self, id_or_url: str) -> Article:
@@ -163,33 +170,44 @@ class Archive:
             self._flush(quiet=True)
             return self.store.count()
 
-    def _flush(self, ours: Iterable[str] = (), *, quiet: bool = False) -> int:
-        """Write what the store's journal says the index lacks, in commits of FLUSH_ARTICLES.
+    def _flush(self, store_next: Callable[[], bool] | None = None, *, quiet: bool = False) -> int:
+        """Write what the store's journal says the index lacks, in commits of FLUSH_ARTICLES;
+        returns how many articles it indexed or dropped.
 
-        Called with the writer slot held, so nobody else is half-way through: journal entries
-        other than `ours` were left by an interrupted run, and are repaired with a log line."""
-        journal = self.store.journal()
-        left = journal - set(ours)
-        # Commits of equal size: a small last one would miss the parallel writers.
-        commits = max(math.ceil(len(journal) / FLUSH_ARTICLES), 1)
-        per_commit = max(math.ceil(len(journal) / commits), 1)
+        Called with the writer slot held, so whatever the journal holds now was left by an
+        interrupted run, and is repaired with a log line. `store_next` stores the caller's next
+        part of articles and says whether there was one: it is called once first, then while
+        each commit is being written by worker processes, so that storing and indexing go on
+        at once (a crash in between leaves both parts journaled, and repaired); it returns
+        whether more parts are left to store."""
+        left = self.store.journal()
         if left and not quiet:
             log.warning(
                 "Repairing the search index from the store: %d article(s) an interrupted run "
                 "left unindexed or half-removed",
                 len(left),
             )
+        more = store_next() if store_next else False
         done: set[str] = set()
         while True:
-            pending = self.store.unindexed(limit=per_commit)
+            pending = self.store.unindexed(limit=FLUSH_ARTICLES)
             removed = self.store.removed()
             if not pending and not removed:
+                if more:  # a part with nothing new in it: go on to the next
+                    more = store_next()
+                    continue
                 return len(done)
             ids = {p.article.id for p in pending} | set(removed)
             if ids <= done:  # written, yet still journaled: never loop on it
                 log.error("The store did not record the indexing of %d article(s)", len(ids))
                 return len(done)
-            self.passages.write([p.article for p in pending], delete=removed)
+            commit = self.passages.begin_write([p.article for p in pending], delete=removed)
+            try:
+                more = more and store_next()
+            except BaseException:
+                commit.cancel()
+                raise
+            commit.finish()
             self.store.mark_indexed(pending)
             self.store.purge(removed)
             done |= ids

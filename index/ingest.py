@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
 # Passages stored and indexed per commit (fewer if the sources end): big batches make few, big
 # index segments, which answer faster; each batch is answerable as soon as it is committed.
-BATCH_PASSAGES = 20_000
+BATCH_PASSAGES = 50_000
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections import Counter
 from functools import lru_cache
 
 from whoosh import analysis, fields, formats
-from whoosh.system import pack_uint
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 # Same-length replacements, so that token offsets still point into the original text.
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
@@ -61,6 +61,7 @@ def _folded(text: str) -> str:
     """The text with curly quotes and backticks straight (translate is slow: skipped when
     there is nothing to fold, as in most English text)."""
     return text if text.isascii() and "`" not in text else text.translate(_FOLD)
+
 
 _TEXT = text_analyzer()
 _NAMES = name_analyzer()
@@ -126,8 +127,11 @@ class PassageText(fields.TEXT):
 
     def index(self, value, **kwargs):
         terms = getattr(self.analyzer, "terms", None)
-        if kwargs or terms is None or not isinstance(value, str) or type(self.format) is not (
-            formats.Frequency
+        if (
+            kwargs
+            or terms is None
+            or not isinstance(value, str)
+            or type(self.format) is not (formats.Frequency)
         ):
             yield from super().index(value, **kwargs)
             return

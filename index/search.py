@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import os
 import shutil
 import threading
@@ -13,23 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import query, scoring, writing
+from whoosh import query, scoring
 
 from index.article import Article, Publication
 from index.errors import ArchiveBusy
 from index.locks import WriterLock
 from index.schema import passage_schema, term_spans, terms_of
-from index.segments import PassageSegmentWriter, SegmentWorkers, adopting
+from index.segments import SegmentWorkers
+from index.writes import MAX_PROCS, WRITE_WAIT, Commit, sync_folder
 
 log = logging.getLogger(__name__)
 
-PARALLEL_FROM = 2000  # passages in one write from which it is split among processes
-MAX_PROCS = 4
-MERGE_WIDTH = 4
-SETTLED_SEGMENT = 2000  # passages from which a segment is merged only by compact()
 COMMON_SHARE = 0.05
 ENOUGH_RARE = 2
-WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
 # The title is not searched: it is on every passage of an article, so its postings are as long
 # as the text's; the answerer lifts passages whose title holds question words instead.
@@ -140,7 +135,7 @@ class PassageIndex:
                 else:
                     entry.unlink()
             whoosh_index.create_in(str(self.folder), passage_schema())
-            _sync_folder(self.folder)
+            sync_folder(self.folder)
         self.reopen()
 
     def write(
@@ -151,62 +146,17 @@ class PassageIndex:
         With `only`, the index afterwards holds these articles and nothing else (a rebuild).
         The commit is on disk (fsync) when this returns, so the store may then record it.
         """
+        self.begin_write(articles, delete, only=only).finish()
+
+    def begin_write(
+        self, articles: Iterable[Article] = (), delete: Iterable[str] = (), *, only: bool = False
+    ) -> Commit:
+        """`write`, begun: big writes go on in worker processes while the caller does other
+        work, until it calls the commit's finish() (or cancel()). The writer slot is held
+        from now until then."""
         if self._ix is None:
             raise RuntimeError(f"the search index cannot be read ({self.damage})")
-        articles = list(articles)
-        documents = [_document(a, n, p) for a in articles for n, p in enumerate(a.paragraphs, 1)]
-        procs = self._workers.procs if len(documents) >= PARALLEL_FROM else 1
-        with self.exclusive():
-            before = set(os.listdir(self.folder))
-            if procs > 1 and not only:
-                self._commit_parallel(articles, delete, documents, procs)
-            else:
-                self._commit(articles, delete, documents, only=only)
-            _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
-
-    def _commit(self, articles: list[Article], delete: Iterable[str], documents, *, only: bool):
-        """Everything in one writer, in this process: small writes merge tiers of small
-        segments (_merge_tiers), a rebuild (`only`) replaces every segment."""
-        writer = self._writer_for(PassageSegmentWriter)
-        try:
-            self._delete(writer, articles, delete)
-            for document in documents:
-                writer.add_document(**document)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=writing.CLEAR if only else _merge_tiers)
-
-    def _commit_parallel(self, articles: list[Article], delete, documents, procs: int):
-        """The new passages written by `procs` processes into segments of their own, left
-        unmerged (merging them again would cost as much as writing them), then committed with
-        the deletions in one step."""
-        size = len(documents)
-        chunks = [documents[size * i // procs : size * (i + 1) // procs] for i in range(procs)]
-        writer = self._writer_for(writing.SegmentWriter)
-        try:
-            self._delete(writer, articles, delete)
-            segments = self._workers.write(self.folder, chunks)
-            written = sum(segment.doc_count_all() for segment in segments)
-            if written != len(documents):  # never seen: a worker that failed would have raised
-                raise RuntimeError(f"{written} of {len(documents)} passages were written")
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=adopting(segments))
-
-    def _writer_for(self, kind):
-        try:  # Whoosh's own lock is free: every writer of ours holds ours first
-            return kind(self._ix, timeout=WRITE_WAIT)
-        except whoosh_index.LockError:
-            raise ArchiveBusy("another program is writing to the search index") from None
-
-    @staticmethod
-    def _delete(writer, articles: list[Article], delete: Iterable[str]) -> None:
-        for article_id in delete:
-            writer.delete_by_term("article", article_id)
-        for article in articles:
-            writer.delete_by_term("article", article.id)
+        return Commit(self._ix, self._workers, self.exclusive, articles, delete, only=only)
 
     def segments(self) -> int:
         """How many segments the index is in: many small ones slow every answer down."""
@@ -219,7 +169,7 @@ class PassageIndex:
             writer = self._ix.writer(timeout=WRITE_WAIT)
             before = set(os.listdir(self.folder))
             writer.commit(optimize=True)
-            _sync_folder(self.folder, set(os.listdir(self.folder)) - before)
+            sync_folder(self.folder, set(os.listdir(self.folder)) - before)
 
     def search(
         self,
@@ -324,42 +274,6 @@ class PassageIndex:
         return self._searcher
 
 
-def _sync_folder(folder: Path, names: Collection[str] | None = None) -> None:
-    """Flush the index's files (those named, else all) and folder to disk: Whoosh itself never
-    calls fsync, and files it wrote earlier never change again."""
-    for entry in os.scandir(folder):
-        if entry.is_file(follow_symlinks=False) and (names is None or entry.name in names):
-            fd = os.open(entry.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _document(article: Article, number: int, paragraph) -> dict:
-    return {
-        "passage": f"{article.id}/{number}",
-        "article": article.id,
-        "version": f"{article.id}@{article.content_hash}",
-        "paragraph": number,
-        "body": paragraph.text,
-        "heading": paragraph.heading or "",
-        "title": article.title,
-        "author": article.author or "",
-        "source": article.source or "",
-        "source_url": article.source_url,
-        "url": article.url,
-        "published": article.published,
-        "day": (article.published or "")[:10],
-        "updated": article.updated,
-    }
-
-
 def _passage(hit) -> Passage:
     fields = hit.fields()
     return Passage(
@@ -404,35 +318,6 @@ def _telling(searcher, terms: list[str]) -> list[str]:
     limit = searcher.doc_count_all() * COMMON_SHARE
     rare = [t for t in terms if searcher.doc_frequency("body", t) <= limit]
     return rare if len(rare) >= ENOUGH_RARE else terms
-
-
-def _merge_tiers(writer, segments):
-    """Whoosh merge policy: whenever MERGE_WIDTH small segments of about the same size (a power
-    of MERGE_WIDTH apart) pile up, they become one. Searching many small segments is slow, and
-    merging everything at every commit is slower; this merges each passage only a few times.
-    Segments of SETTLED_SEGMENT passages or more are left to `compact`: a Whoosh merge costs as
-    much as writing them anew, and a small write must never wait for that."""
-    from whoosh.reading import SegmentReader
-
-    tiers: dict[int, list] = {}
-    keep = []
-    for segment in segments:
-        size = max(segment.doc_count(), 1)
-        if size >= SETTLED_SEGMENT:
-            keep.append(segment)
-            continue
-        tiers.setdefault(int(math.log(size, MERGE_WIDTH)), []).append(segment)
-    for group in tiers.values():
-        if len(group) >= MERGE_WIDTH:
-            for segment in group:
-                reader = SegmentReader(writer.storage, writer.schema, segment)
-                try:
-                    writer.add_reader(reader)
-                finally:
-                    reader.close()
-        else:
-            keep += group
-    return keep
 
 
 def _edit_distance(a: str, b: str) -> int:

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from operator import itemgetter
 from pathlib import Path
 
@@ -93,9 +93,9 @@ class SegmentWorkers:
         self._lock = threading.Lock()
         self._idle: threading.Timer | None = None
 
-    def write(self, folder: Path, chunks: list[list[dict]]) -> list:
-        """One new segment per chunk (at most `procs` chunks); the segments are not in the
-        index until a commit adopts them (`adopting`)."""
+    def submit(self, folder: Path, chunks: list[list[dict]]) -> list[Future]:
+        """Start writing one new segment per chunk (at most `procs` chunks); `collect` them.
+        The segments are not in the index until a commit adopts them (`adopting`)."""
         with self._lock:
             if self._idle is not None:
                 self._idle.cancel()
@@ -108,11 +108,18 @@ class SegmentWorkers:
                     initializer=_watch_parent,
                     initargs=(os.getpid(),),
                 )
-            pool = self._pool
+            return [self._pool.submit(_segment_of, str(folder), chunk) for chunk in chunks]
+
+    def collect(self, futures: list[Future], errors: str = "raise") -> list:
+        """The segments the submitted chunks became, once all are written. A worker's error
+        is raised (after every worker has stopped), unless `errors` is "ignore"."""
         try:
-            return list(pool.map(_segment_of, [str(folder)] * len(chunks), chunks))
+            wait(futures)
+            return [f.result() for f in futures] if errors == "raise" else []
         finally:
             with self._lock:
+                if self._idle is not None:
+                    self._idle.cancel()
                 self._idle = threading.Timer(IDLE_SECONDS, self.close)
                 self._idle.daemon = True
                 self._idle.start()
