@@ -10,12 +10,20 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from operator import itemgetter
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import NO_MERGE, SegmentWriter
 
 _BY_DOC = itemgetter(0)
 IDLE_SECONDS = 60.0  # a worker pool without a write for this long is stopped
 PARENT_CHECK_SECONDS = 0.5
+
+
+def open_index(folder: Path | str):
+    """The Whoosh index in a folder, its segments read as files. Whoosh's default, memory-mapped
+    reading copies the postings and terms of every segment into memory whenever a reader opens
+    them (370 MB at 200,000 passages, in every process that answers or writes), for answers a
+    fifth faster."""
+    return FileStorage(str(folder), supports_mmap=False).open_index()
 
 
 class TermPool:
@@ -155,7 +163,7 @@ def _watch_parent(parent: int) -> None:
 
 
 def _segment_of(folder: str, documents: list[dict]):
-    writer = PassageSegmentWriter(whoosh_index.open_dir(folder), _lk=False)
+    writer = PassageSegmentWriter(open_index(folder), _lk=False)
     # On failure, no writer.cancel(): it would delete the temporary folder every writer of
     # the index shares. The parent's writer clears it, and its next commit the orphan files.
     for document in documents:
