@@ -31,8 +31,11 @@ _FOLD = str.maketrans({"’": "'", "‘": "'"})
 
 def words(text: str) -> list[str]:
     """The words of a text, folded (case, compatibility forms, curly apostrophes)."""
-    if not text.isascii():  # NFKC and the folds change nothing in ASCII
-        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    if not text.isascii():  # NFKC and the folds change nothing in ASCII (nor, often, in more)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        if "’" in text or "‘" in text:
+            text = text.translate(_FOLD)
     return _WORD.findall(text.casefold())
 
 
