@@ -8,7 +8,8 @@ words swapped for other words of the corpus, so the index is no pile of identica
 then measures, for the project (`python -m bot`) and for a minimal plain-Whoosh script on the
 same passages (default BM25F, StemmingAnalyzer, OR queries, top 5 with highlights):
 
-- ingestion: passages per second, peak memory (RSS) of the process, data directory size;
+- ingestion: passages per second, peak memory of the process and its worker processes
+  together (summed PSS, sampled every 50 ms), data directory size;
 - answering: median and 95th-percentile time per question over the eval sets' questions in
   one warm process (`ask --json -`; the baseline: the same questions in one process);
 - one cold `python -m bot ask` process on the seed article (and a cold baseline query).
@@ -27,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +39,7 @@ SEED = SHARED / "corpus" / "lavrov-meet-the-press.txt"
 BASELINE = Path(__file__).resolve().parent / "plain_whoosh.py"
 VARIED_SHARE = 0.1
 ARTICLES_PER_FILE = 100  # files stay under the default MAX_ARTICLE_BYTES
+MEMORY_SAMPLE = 0.05  # seconds between samples of a measured process tree's memory
 
 
 def source_articles() -> tuple[list[dict], list[str], list[str]]:
@@ -90,15 +93,65 @@ def _vary(text: str, rng: random.Random, vocabulary: list[str]) -> str:
 
 
 def run_measured(command: list[str], **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
-    """(seconds, peak RSS in MB of the process, result), peak RSS read by GNU time."""
-    timed = ["/usr/bin/time", "-f", "%M", *command] if Path("/usr/bin/time").exists() else command
+    """(seconds, peak memory in MB of the process and all its children together, result).
+
+    Memory is sampled every MEMORY_SAMPLE seconds as the sum of the tree's proportional set
+    sizes (PSS: pages shared between forked workers counted once, split among them)."""
+    text_input = kwargs.pop("input", None)
     started = time.perf_counter()
-    result = subprocess.run(timed, capture_output=True, text=True, **kwargs)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE if text_input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(MEMORY_SAMPLE):
+            peak[0] = max(peak[0], tree_memory_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate(text_input)
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
-    peak = result.stderr.strip().splitlines()[-1] if timed is not command else "0"
-    return seconds, int(peak) // 1024 if peak.isdigit() else 0, result
+    return seconds, peak[0] // 1024, result
+
+
+def tree_memory_kb(root: int) -> int:
+    """The summed PSS (else RSS) in kB of a process and its descendants, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        total += _memory_kb(pid)
+    return total
+
+
+def _memory_kb(pid: int) -> int:
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
 
 
 def per_question_times(command: list[str], questions: list[str]) -> list[float]:
@@ -198,7 +251,7 @@ def cold_ask(work: Path) -> tuple[float, float]:
 
 def table(rows: list[dict], cold: tuple[float, float]) -> str:
     lines = [
-        "| passages | ingest passages/s | ingest + compact passages/s | peak RSS MB | data MB "
+        "| passages | ingest passages/s | ingest + compact passages/s | peak memory MB | data MB "
         "| answer median ms | answer p95 ms | questions |",
         "|---|---|---|---|---|---|---|---|",
     ]
