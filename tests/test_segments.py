@@ -1,0 +1,145 @@
+"""Our segment writers write what Whoosh's own writer writes: postings, stored fields, lengths."""
+
+from __future__ import annotations
+
+import json
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from index import writes
+from index.article import Article, Paragraph
+from index.readers import read
+from index.schema import passage_schema
+from index.segments import PassageSegmentWriter, open_index
+from index.writes import document
+from tests.conftest import SAMPLES, SHARED
+
+XQUAD = SHARED / "eval" / "xquad.en.json"
+
+
+def sample_articles(seed_path=None) -> list[Article]:
+    """The project's samples, the seed article, and the Wikipedia articles of xquad.en."""
+    paths = sorted(SAMPLES.iterdir()) + ([seed_path] if seed_path else [])
+    articles = [a for path in paths for a in read(path.read_bytes(), str(path))]
+    assert all(isinstance(a, Article) for a in articles) and len(articles) > 5
+    if XQUAD.exists():
+        for n, entry in enumerate(json.loads(XQUAD.read_text(encoding="utf-8"))["data"]):
+            texts = [p["context"] for p in entry["paragraphs"]]
+            articles.append(
+                Article(
+                    title=entry["title"], paragraphs=tuple(map(Paragraph, texts)), key=f"xquad-{n}"
+                )
+            )
+    return articles
+
+
+def documents_of(articles: list[Article]) -> list[dict]:
+    return [document(a, n, p) for a in articles for n, p in enumerate(a.paragraphs, 1)]
+
+
+def written_by(kind, folder, documents: list[dict]):
+    """A one-segment index of these documents, written by a writer of this kind."""
+    folder.mkdir()
+    whoosh_index.create_in(str(folder), passage_schema())
+    writer = kind(open_index(folder))
+    for fields in documents:
+        writer.add_document(**fields)
+    writer.commit()
+    return open_index(folder).reader()
+
+
+def contents(reader) -> tuple:
+    """Everything a reader gives back, by document number."""
+    fields = [name for name, field in reader.schema.items() if field.scorable]
+    return (
+        list(reader.iter_postings()),
+        [reader.stored_fields(n) for n in range(reader.doc_count_all())],
+        [[reader.doc_field_length(n, f) for f in fields] for n in range(reader.doc_count_all())],
+        {f: reader.field_length(f) for f in fields},
+    )
+
+
+def test_the_passage_writer_writes_what_whoosh_writes(tmp_path, seed_path):
+    documents = documents_of(sample_articles(seed_path))
+    ours = written_by(PassageSegmentWriter, tmp_path / "ours", documents)
+    theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
+    assert ours.doc_count_all() == len(documents) > 30
+    assert contents(ours) == contents(theirs)
+
+
+def test_unusual_text_is_written_the_same_way(tmp_path):
+    odd = [
+        "Curly ‘quotes’ and “doubles”, a `tick`, Moscow’s café, don't, O'Neil's",
+        "Ｆｕｌｌｗｉｄｔｈ, ligature ﬁnance, Ünïcödé, 1,200.5 and U.S. A&P",
+        "",
+        "   ",
+        "the of and a",  # nothing but stop words, or nothing at all
+    ]
+    article = Article(title="Odd “text”", paragraphs=tuple(map(Paragraph, odd)), key="odd")
+    documents = documents_of([article])
+    ours = written_by(PassageSegmentWriter, tmp_path / "ours", documents)
+    theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
+    assert contents(ours) == contents(theirs)
+
+
+def test_terms_in_many_passages_span_blocks_the_same_way(tmp_path):
+    """Postings are written in blocks of 128: a term in 300 passages of varied lengths and
+    frequencies fills three."""
+    texts = [
+        f"Harbor {'bridge ' * (n % 7)}vote {'harbor ' * (n % 3)}number {n}." for n in range(300)
+    ]
+    article = Article(title="Votes", paragraphs=tuple(map(Paragraph, texts)), key="votes")
+    documents = documents_of([article])
+    ours = written_by(PassageSegmentWriter, tmp_path / "ours", documents)
+    theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
+    assert ours.doc_frequency("body", "harbor") == 300
+    assert contents(ours) == contents(theirs)
+
+
+def test_parallel_segments_hold_the_same_postings_as_one_whoosh_segment(
+    tmp_path, monkeypatch, seed_path
+):
+    """Written by worker processes into several segments, the passages carry the same terms,
+    weights and stored fields as when Whoosh writes them into one."""
+    monkeypatch.setattr(writes, "PARALLEL_FROM", 10)
+    from index.search import PassageIndex
+
+    articles = sample_articles(seed_path)
+    index = PassageIndex(tmp_path / "parallel")
+    try:
+        index.write(articles)
+        assert index.segments() > 1
+    finally:
+        index.close()
+    parallel = open_index(tmp_path / "parallel").reader()
+    whoosh = written_by(SegmentWriter, tmp_path / "whoosh", documents_of(articles))
+    assert by_passage(parallel) == by_passage(whoosh)
+
+
+def by_passage(reader) -> tuple:
+    """Postings and stored fields keyed by passage id instead of document number."""
+    passage = {n: reader.stored_fields(n)["passage"] for n in reader.all_doc_ids()}
+    postings = sorted((f, t, passage[n], w, v) for f, t, n, w, v in reader.iter_postings())
+    return postings, sorted(tuple(sorted(reader.stored_fields(n).items())) for n in passage)
+
+
+def test_merged_segments_are_written_the_same_way(tmp_path, seed_path):
+    """Merging reads postings term by term: the pool must put them back in document order."""
+    documents = documents_of(sample_articles(seed_path))
+
+    def merged_by(kind, folder):
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), passage_schema())
+        for part in (documents[::2], documents[1::2]):
+            writer = SegmentWriter(open_index(folder))
+            for fields in part:
+                writer.add_document(**fields)
+            writer.commit(merge=False)
+        kind(open_index(folder)).commit(optimize=True)
+        return open_index(folder).reader()
+
+    ours = merged_by(PassageSegmentWriter, tmp_path / "ours")
+    theirs = merged_by(SegmentWriter, tmp_path / "whoosh")
+    assert len(ours.leaf_readers()) == 1 and ours.doc_count_all() == len(documents)
+    assert contents(ours) == contents(theirs)
