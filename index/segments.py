@@ -16,6 +16,7 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 IDLE_SECONDS = 60.0  # a worker pool without a write for this long is stopped
 PARENT_CHECK_SECONDS = 0.5
+WORKER_NICENESS = 5
 
 
 def open_index(folder: Path | str):
@@ -161,7 +162,7 @@ class SegmentWorkers:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.procs,
                     mp_context=multiprocessing.get_context("fork"),
-                    initializer=_watch_parent,
+                    initializer=_start_worker,
                     initargs=(os.getpid(),),
                 )
             return [self._pool.submit(_segment_of, str(folder), chunk) for chunk in chunks]
@@ -198,9 +199,13 @@ def adopting(segments: list):
     return policy
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: end when the parent process does. A worker outliving a killed parent would
-    hold the writer locks it inherited, and nobody could write to the archive again."""
+def _start_worker(parent: int) -> None:
+    """In a worker: yield the processor to the parent, and end when the parent does.
+
+    The parent stores the next part while the workers index one: it is the slower of the two,
+    so it goes first. A worker outliving a killed parent would hold the writer locks it
+    inherited, and nobody could write to the archive again."""
+    os.nice(WORKER_NICENESS)
 
     def watch():
         while os.getppid() == parent:
