@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from index.errors import NotFound
 from index.question import MAX_QUESTION_CHARS, follow_up, parse_question
 from index.search import PassageIndex
 from index.store import ArticleStore, Stored, Version
-from index.writes import split_evenly
 
 log = logging.getLogger(__name__)
 
 ANSWERS_KEPT = 256  # answers remembered for questions asked again, until the archive changes
-FLUSH_ARTICLES = 500  # articles per index commit: about 10,000 passages, within writers' pools
+COMMIT_PASSAGES = 10_000  # passages per index commit (as whole articles): each worker holds its
+# share of a commit's postings in memory, about 100 MB per 5,000 passages
 
 
 @dataclass(frozen=True)
@@ -75,17 +74,18 @@ class Archive:
     def add(self, articles: Iterable[Article]) -> list[Stored]:
         """Store and index articles; an article already held is updated in place.
 
-        When this returns, the articles are on disk in the store and in the index, and
-        answerable."""
-        articles = list(articles)
-        # Parts of equal size: a small last one would miss the parallel writers.
-        count = max(math.ceil(len(articles) / FLUSH_ARTICLES), 1)
-        parts = split_evenly(articles, count)
+        The articles are taken from the iterable as they are stored, in parts of about
+        COMMIT_PASSAGES passages: each part is stored while the one before is being indexed.
+        When this returns, they are on disk in the store and in the index, and answerable."""
+        parts = _parts(iter(articles), COMMIT_PASSAGES)
+        part = next(parts, [])
         stored: list[Stored] = []
 
         def store_next() -> bool:  # runs while worker processes index the part before it
-            stored.extend(self.store.put(parts.pop(0)))
-            return bool(parts)
+            nonlocal part
+            stored.extend(self.store.put(part))
+            part = next(parts, None)  # reading the next part's sources, if they are read lazily
+            return part is not None
 
         with self.passages.exclusive():
             self._flush(store_next)
@@ -171,7 +171,7 @@ class Archive:
             return self.store.count()
 
     def _flush(self, store_next: Callable[[], bool] | None = None, *, quiet: bool = False) -> int:
-        """Write what the store's journal says the index lacks, in commits of FLUSH_ARTICLES;
+        """Write what the store's journal says the index lacks, in commits of COMMIT_PASSAGES;
         returns how many articles it indexed or dropped.
 
         Called with the writer slot held, so whatever the journal holds now was left by an
@@ -190,7 +190,7 @@ class Archive:
         more = store_next() if store_next else False
         done: set[str] = set()
         while True:
-            pending = self.store.unindexed(limit=FLUSH_ARTICLES)
+            pending = self.store.unindexed(passages=COMMIT_PASSAGES)
             removed = self.store.removed()
             if not pending and not removed:
                 if more:  # a part with nothing new in it: go on to the next
@@ -224,3 +224,18 @@ class Archive:
             self.store.forget_indexed()  # first: killed from here on, the next start resumes
             self.passages.recreate()
             self._flush(quiet=True)
+
+
+def _parts(articles: Iterator[Article], passages: int) -> Iterator[list[Article]]:
+    """The articles in lists of whole articles holding at least `passages` paragraphs (the
+    last one fewer)."""
+    part: list[Article] = []
+    count = 0
+    for article in articles:
+        part.append(article)
+        count += len(article.paragraphs)
+        if count >= passages:
+            yield part
+            part, count = [], 0
+    if part:
+        yield part

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +16,8 @@ from index.readers import SUFFIX_FORMATS, read
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
-# Passages stored and indexed per commit (fewer if the sources end): big batches make few, big
-# index segments, which answer faster; each batch is answerable as soon as it is committed.
+# Passages read, stored and indexed while the archive's writer slot is held (fewer if the
+# sources end): between two batches, other writers (feeds, chat commands) get their turn.
 BATCH_PASSAGES = 50_000
 
 
@@ -85,8 +85,33 @@ def ingest(
     fetcher = fetcher or Fetcher(max_bytes=max_bytes)
     files, skipped = expand(sources)
     report = IngestReport(skipped=skipped)
-    batch: list[Article] = []
-    waiting = 0  # passages in the batch
+    articles = _articles(files, fetcher, max_bytes, report, on_source)
+    ended = False
+
+    def batch() -> Iterator[Article]:  # read by the archive as it stores them
+        nonlocal ended
+        waiting = 0  # passages in the batch
+        for article in articles:
+            yield article
+            waiting += len(article.paragraphs)
+            if waiting >= BATCH_PASSAGES:
+                return
+        ended = True
+
+    while not ended:
+        for stored in archive.add(batch()):
+            getattr(report, stored.status).append(Ingested.of(stored.article))
+    return report
+
+
+def _articles(
+    files: list[str],
+    fetcher: Fetcher,
+    max_bytes: int,
+    report: IngestReport,
+    on_source: Callable[[str], None] | None,
+) -> Iterator[Article]:
+    """Every article of the sources, in order; what cannot be read goes to the report."""
     for source in files:
         try:
             items = read_source(source, fetcher, max_bytes)
@@ -97,17 +122,11 @@ def ingest(
             items = [ReadError(source, f"could not be read ({type(error).__name__})")]
         for item in items:
             if isinstance(item, Article):
-                batch.append(item)
-                waiting += len(item.paragraphs)
+                yield item
             else:
                 report.failed.append(str(item))
-        if waiting >= BATCH_PASSAGES:
-            _store(archive, batch, report)
-            batch, waiting = [], 0
         if on_source:
             on_source(source)
-    _store(archive, batch, report)
-    return report
 
 
 def read_source(source: str, fetcher: Fetcher, max_bytes: int) -> list[Article | InputError]:
@@ -139,10 +158,3 @@ def read_source(source: str, fetcher: Fetcher, max_bytes: int) -> list[Article |
 
 def is_url(source: str) -> bool:
     return "://" in source
-
-
-def _store(archive: Archive, batch: list[Article], report: IngestReport) -> None:
-    if not batch:
-        return
-    for stored in archive.add(batch):
-        getattr(report, stored.status).append(Ingested.of(stored.article))

@@ -244,15 +244,22 @@ class ArticleStore:
         with self._transaction() as db:
             db.execute("UPDATE articles SET indexed_hash = NULL WHERE indexed_hash IS NOT NULL")
 
-    def unindexed(self, limit: int = -1) -> list[Pending]:
-        """Articles whose current version the search index may not hold yet (at most `limit`)."""
+    def unindexed(self, passages: int | None = None) -> list[Pending]:
+        """Articles whose current version the search index may not hold yet: all of them, or
+        the first whose paragraphs reach `passages` (at least one article)."""
+        found: list[Pending] = []
+        count = 0
         with self._reading() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS}, content_hash FROM articles"
-                " WHERE indexed_hash IS NOT content_hash AND removed = 0 LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [Pending(_article(row[:-1]), row[-1]) for row in rows]
+                " WHERE indexed_hash IS NOT content_hash AND removed = 0"
+            )
+            for row in rows:  # read as needed: the journal may hold the whole archive
+                found.append(Pending(_article(row[:-1]), row[-1]))
+                count += len(found[-1].article.paragraphs)
+                if passages is not None and count >= passages:
+                    break
+        return found
 
     def journal(self) -> set[str]:
         """The ids of every article the search index lacks or must still drop."""
