@@ -6,6 +6,7 @@ import json
 import signal
 import sqlite3
 import time
+from pathlib import Path
 
 from index.archive import Archive
 from tests.generated import run, start, stored, word, write_jsonl
@@ -122,3 +123,46 @@ def test_check_finds_what_the_journal_does_not_know_and_reindex_repairs_it(tmp_p
     status, out, err = run("reindex", "--data", str(data), cwd=tmp_path)
     assert status == 0 and out.startswith("reindexed 11 article(s), 23 passage(s)")
     assert run("check", "--data", str(data), cwd=tmp_path)[0] == 0
+
+
+def test_the_worker_processes_of_a_killed_ingest_end_with_it(tmp_path):
+    """A big ingest indexes in worker processes, which inherit the writer's locks: killed with
+    their parent, they must end too, or nobody could write to the archive again."""
+    data = tmp_path / "data"
+    source = write_jsonl(tmp_path / "big.jsonl", range(6000))  # 12,000 passages: parallel
+    child = start("ingest", "--data", str(data), str(source), cwd=tmp_path)
+    workers: set[int] = set()
+    while child.poll() is None and not workers:
+        workers = children_of(child.pid)
+        time.sleep(0.01)
+    assert workers, f"no worker process was seen ({child.communicate()[1]})"
+    child.send_signal(signal.SIGKILL)
+    child.wait()  # not communicate(): surviving workers would hold its pipes open
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
+    status, out, err = run("ingest", "--data", str(data), str(source), cwd=tmp_path)
+    assert status == 0 and "0 failed" in out, err
+    assert stored(data) == (6000, 6000)
+
+
+def children_of(parent: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie has ended: only its exit status is left for its parent to read)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
