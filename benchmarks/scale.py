@@ -9,7 +9,7 @@ then measures, for the project (`python -m bot`) and for a minimal plain-Whoosh 
 same passages (default BM25F, StemmingAnalyzer, OR queries, top 5 with highlights):
 
 - ingestion: passages per second, peak memory of the process and its worker processes
-  together (summed PSS, sampled every 50 ms), data directory size;
+  together (summed PSS, sampled every 100 ms), data directory size;
 - answering: median and 95th-percentile time per question over the eval sets' questions in
   one warm process (`ask --json -`; the baseline: the same questions in one process);
 - one cold `python -m bot ask` process on the seed article (and a cold baseline query).
@@ -39,7 +39,7 @@ SEED = SHARED / "corpus" / "lavrov-meet-the-press.txt"
 BASELINE = Path(__file__).resolve().parent / "plain_whoosh.py"
 VARIED_SHARE = 0.1
 ARTICLES_PER_FILE = 100  # files stay under the default MAX_ARTICLE_BYTES
-MEMORY_SAMPLE = 0.05  # seconds between samples of a measured process tree's memory
+MEMORY_SAMPLE = 0.1  # seconds between samples of a measured process tree's memory
 
 
 def source_articles() -> tuple[list[dict], list[str], list[str]]:
@@ -128,18 +128,15 @@ def run_measured(command: list[str], **kwargs) -> tuple[float, int, subprocess.C
 
 def tree_memory_kb(root: int) -> int:
     """The summed PSS (else RSS) in kB of a process and its descendants, read from /proc."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        todo += parents.get(pid, [])
         total += _memory_kb(pid)
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
     return total
 
 
