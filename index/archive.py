@@ -188,7 +188,7 @@ class Archive:
                 len(left),
             )
         more = store_next() if store_next else False
-        done: set[str] = set()
+        done: set[tuple[str, str | None]] = set()  # (id, version) written; None: dropped
         while True:
             pending = self.store.unindexed(passages=COMMIT_PASSAGES)
             removed = self.store.removed()
@@ -196,11 +196,12 @@ class Archive:
                 if more:  # a part with nothing new in it: go on to the next
                     more = store_next()
                     continue
-                return len(done)
-            ids = {p.article.id for p in pending} | set(removed)
-            if ids <= done:  # written, yet still journaled: never loop on it
-                log.error("The store did not record the indexing of %d article(s)", len(ids))
-                return len(done)
+                return len({article_id for article_id, _ in done})
+            work = {(p.article.id, p.article.content_hash) for p in pending}
+            work |= {(article_id, None) for article_id in removed}
+            if work <= done:  # written, yet still journaled: never loop on it
+                log.error("The store did not record the indexing of %d article(s)", len(work))
+                return len({article_id for article_id, _ in done})
             commit = self.passages.begin_write([p.article for p in pending], delete=removed)
             try:
                 more = more and store_next()
@@ -210,7 +211,7 @@ class Archive:
             commit.finish()
             self.store.mark_indexed(pending)
             self.store.purge(removed)
-            done |= ids
+            done |= work
 
     def _rebuild_damaged(self) -> None:
         with self.passages.exclusive():

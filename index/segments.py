@@ -22,8 +22,8 @@ WORKER_NICENESS = 5
 def open_index(folder: Path | str):
     """The Whoosh index in a folder, its segments read as files. Whoosh's default, memory-mapped
     reading copies the postings and terms of every segment into memory whenever a reader opens
-    them (370 MB at 200,000 passages, in every process that answers or writes), for answers a
-    fifth faster."""
+    them (about 400 MB at 200,000 passages, in every process that answers or writes), for
+    answers about a third faster."""
     return FileStorage(str(folder), supports_mmap=False).open_index()
 
 

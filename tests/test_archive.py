@@ -198,3 +198,25 @@ def test_remembered_answers_are_forgotten_when_the_index_is_rebuilt(tmp_path):
             other_process.remove("https://harbor.example/ferry")
             other_process.reindex()
         assert not asking.ask("when does the ferry sail?").quotes
+
+
+def test_an_article_revised_later_in_the_same_ingest_ends_at_its_last_version(
+    archive, monkeypatch, caplog
+):
+    """Parts are stored while the one before is indexed: a second version of an article in a
+    later part is indexed too, with no complaint that the first was not recorded."""
+    import index.archive
+
+    monkeypatch.setattr(index.archive, "COMMIT_PASSAGES", 12)
+    first = twelve_paragraphs(1)
+    revised = Article(
+        title=first.title,
+        paragraphs=(*first.paragraphs[:11], Paragraph("Ferry route 1 is cut.")),
+        key="f1",
+    )
+    stored = archive.add([first, twelve_paragraphs(2), revised, twelve_paragraphs(3)])
+    assert [s.status for s in stored] == ["added", "added", "updated", "added"]
+    assert archive.check().ok
+    assert archive.find("f1").paragraphs[-1].text == "Ferry route 1 is cut."
+    assert "did not record" not in caplog.text and "Repairing" not in caplog.text
+    assert "cut" in archive.ask("which ferry route is cut?").quotes[0].text
