@@ -201,6 +201,8 @@ class Archive:
             work |= {(article_id, None) for article_id in removed}
             if work <= done:  # written, yet still journaled: never loop on it
                 log.error("The store did not record the indexing of %d article(s)", len(work))
+                while more:  # the rest is stored all the same, journaled for the next writer
+                    more = store_next()
                 return len({article_id for article_id, _ in done})
             commit = self.passages.begin_write([p.article for p in pending], delete=removed)
             try:
