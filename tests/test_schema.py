@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh import fields
 
-from index.schema import CachedTermAnalyzer, term_spans, terms_of, text_analyzer
+from index.schema import (
+    CachedTermAnalyzer,
+    name_analyzer,
+    passage_schema,
+    term_spans,
+    terms_of,
+    text_analyzer,
+)
 from tests.conftest import SAMPLES
 
 CHAIN = text_analyzer()
@@ -47,3 +55,25 @@ def test_the_indexing_analyzer_on_real_text(seed_path):
     text = seed_path.read_text(encoding="utf-8")
     fast = [t.text for t in INDEXING(text, mode="index")]
     assert len(fast) > 500 and fast == terms_of(text)
+
+
+def whooshs_postings(analyzer, text: str) -> list:
+    return list(fields.TEXT(analyzer=analyzer, phrase=False).index(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_passage_fields_give_whooshs_postings_for_any_text(text):
+    schema = passage_schema()
+    assert list(schema["body"].index(text)) == whooshs_postings(text_analyzer(), text)
+    assert list(schema["author"].index(text)) == whooshs_postings(name_analyzer(), text)
+
+
+def test_passage_fields_give_whooshs_postings_for_real_text(seed_path):
+    texts = [seed_path.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in SAMPLES.iterdir()]
+    schema = passage_schema()
+    for text in texts:
+        postings = list(schema["body"].index(text))
+        assert len(postings) > 20 and postings == whooshs_postings(text_analyzer(), text)
+        assert list(schema["source"].index(text)) == whooshs_postings(name_analyzer(), text)
