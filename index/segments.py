@@ -51,15 +51,6 @@ class TermPool:
         else:
             group.append((docnum, weight, vbytes))
 
-    def iter_postings(self):
-        for key in sorted(self.groups):
-            fieldname, tbytes = key
-            group = self.groups[key]
-            if not self.in_order:
-                group.sort(key=_FIRST)
-            for docnum, weight, vbytes in group:
-                yield fieldname, tbytes, docnum, weight, vbytes
-
     def cleanup(self) -> None:
         self.groups = {}
 
