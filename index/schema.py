@@ -126,18 +126,25 @@ class PassageText(fields.TEXT):
     which was a third of the cost of indexing."""
 
     def index(self, value, **kwargs):
-        terms = getattr(self.analyzer, "terms", None)
-        if (
-            kwargs
-            or terms is None
-            or not isinstance(value, str)
-            or type(self.format) is not (formats.Frequency)
-        ):
+        counts = None if kwargs else self.counts(value)
+        if counts is None:
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        for term, freq in Counter(terms(value)).items():
+        for term, freq in counts.items():
             yield term.encode(), freq, freq * boost, pack_uint(freq)
+
+    def counts(self, value) -> Counter | None:
+        """{term: frequency} of a value, in the order Whoosh would index them; None where only
+        Whoosh's own tokens can tell (another analyzer or format, a value that is no text)."""
+        terms = getattr(self.analyzer, "terms", None)
+        if (
+            terms is None
+            or not isinstance(value, str)
+            or type(self.format) is not formats.Frequency
+        ):
+            return None
+        return Counter(terms(value))
 
 
 def passage_schema() -> fields.Schema:

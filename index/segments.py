@@ -7,11 +7,17 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, wait
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
+from whoosh import fields, formats
+from whoosh.analysis import IDTokenizer
 from whoosh.filedb.filestore import FileStorage
+from whoosh.system import pack_uint
 from whoosh.writing import NO_MERGE, SegmentWriter
+
+from index.schema import PassageText
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 IDLE_SECONDS = 60.0  # a worker pool without a write for this long is stopped
@@ -30,12 +36,15 @@ def open_index(folder: Path | str):
 class TermPool:
     """Whoosh's posting pool, grouped by term as postings arrive: at the end only the distinct
     terms are sorted, not every posting (Whoosh's own pool sorted a tuple per posting: a tenth
-    of all indexing time). It never spills to disk, so a writer using it holds its postings in
-    memory: fine for one commit's passages, not for merging a whole index (see `compact`)."""
+    of all indexing time). A new document's terms come as counts (`add_counts`), kept as two
+    lists per term, their bytes and weights made once per term when the segment is written;
+    merged segments' postings come one by one as Whoosh makes them (`add`). It never spills to
+    disk, so a writer using it holds its postings in memory: fine for one commit's passages,
+    not for merging a whole index (see `compact`)."""
 
     def __init__(self):
-        self.groups: dict[tuple[str, bytes], list] = {}
-        self.fieldnames: set[str] = set()
+        self.groups: dict[tuple[str, bytes], list] = {}  # Whoosh's (docnum, weight, vbytes)
+        self.counted: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
         self.in_order = True  # every term's postings in document order, as they arrived
         self._last = -1
 
@@ -47,65 +56,175 @@ class TermPool:
         group = self.groups.get((fieldname, tbytes))
         if group is None:
             self.groups[(fieldname, tbytes)] = [(docnum, weight, vbytes)]
-            self.fieldnames.add(fieldname)
         else:
             group.append((docnum, weight, vbytes))
 
+    def add_counts(self, fieldname: str, counts: dict[str, int], docnum: int) -> None:
+        """One document's terms in one field, each with its frequency."""
+        if docnum < self._last:
+            self.in_order = False
+        self._last = docnum
+        terms = self.counted.get(fieldname)
+        if terms is None:
+            terms = self.counted[fieldname] = {}
+        get = terms.get
+        for term, freq in counts.items():
+            postings = get(term)
+            if postings is None:
+                terms[term] = ([docnum], [freq])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(freq)
+
+    def by_field(self, schema) -> dict[str, list[tuple[bytes, tuple[list, list, list]]]]:
+        """{field name: [(term bytes, (docnums, weights, values))]}, terms in order and each
+        term's postings in document order, as Whoosh's format would have made them."""
+        fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        for fieldname, terms in self.counted.items():
+            columns = _columns_maker(schema[fieldname].format)
+            found = fields.setdefault(fieldname, {})
+            for term, (docnums, freqs) in terms.items():
+                found[term.encode("utf8")] = columns(docnums, freqs)
+        for (fieldname, tbytes), postings in self.groups.items():
+            found = fields.setdefault(fieldname, {})
+            if tbytes in found:  # a merge into a segment with new documents: rare, not fast
+                docnums, weights, values = found[tbytes]
+                postings = postings + list(
+                    zip(docnums, weights, values or [b""] * len(docnums), strict=True)
+                )
+                postings.sort(key=_FIRST)
+            elif not self.in_order:
+                postings.sort(key=_FIRST)
+            found[tbytes] = (
+                list(map(_FIRST, postings)),
+                list(map(_SECOND, postings)),
+                list(filter(None, map(_THIRD, postings))),
+            )
+        return {name: sorted(terms.items(), key=_FIRST) for name, terms in fields.items()}
+
     def cleanup(self) -> None:
         self.groups = {}
+        self.counted = {}
+
+
+@lru_cache(maxsize=4096)
+def _packed_frequency(freq: int) -> bytes:
+    return pack_uint(freq)
+
+
+def _columns_maker(format_):
+    """(docnums, freqs) -> (docnums, weights, values) as Whoosh's format makes them of terms
+    counted in documents without boosts."""
+    boost = format_.field_boost
+    if type(format_) is formats.Existence:
+        return lambda docnums, freqs: (docnums, [boost] * len(docnums), [])
+    assert type(format_) is formats.Frequency, format_
+    return lambda docnums, freqs: (
+        docnums,
+        list(map(boost.__mul__, freqs)),
+        list(map(_packed_frequency, freqs)),
+    )
 
 
 class PassageSegmentWriter(SegmentWriter):
     """Whoosh's SegmentWriter with a TermPool, whose postings it writes a term at a time, and
-    every field's lengths read once (Whoosh's reads one from disk per posting).
+    every field's lengths read once (Whoosh's reads one from disk per posting). Fields that
+    can count their terms (`counts`) hand the pool a document's counts at once.
     tests/test_segments.py holds its segments equal to Whoosh's own."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = TermPool()
+        self._plain = not any(f.separate_spelling() or f.vector for _, f in self.schema.items())
+
+    def add_document(self, **fields):
+        if not self._plain or any(name.startswith("_") for name in fields):
+            return super().add_document(**fields)  # boosts, custom stored values, spellings
+        self._check_state()
+        schema, perdocwriter, docnum = self.schema, self.perdocwriter, self.docnum
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = self._index_field(fieldname, field, value, docnum) if field.indexed else 0
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                if field.column_type:
+                    column_value = field.to_column_value(value)
+                    perdocwriter.add_column_value(fieldname, field.column_type, column_value)
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _index_field(self, fieldname: str, field, value, docnum: int) -> int:
+        """Pool a field's postings; returns its length (0 for a field that is not scored)."""
+        counts = _counts(field, value)
+        if counts is not None:
+            self.pool.add_counts(fieldname, counts, docnum)
+            return sum(counts.values()) if field.scorable else 0
+        length = 0
+        for tbytes, freq, weight, vbytes in field.index(value):
+            length += freq
+            self.pool.add((fieldname, tbytes, docnum, weight, vbytes))
+        return length if field.scorable else 0
 
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = _LengthsInMemory(self.per_document_reader(), self.docnum)
         try:
-            if not self.pool.in_order:
-                for postings in self.pool.groups.values():
-                    postings.sort(key=_FIRST)
-            _write_postings(self.fieldwriter, self.schema, self.pool.groups, lengths)
+            _write_postings(self.fieldwriter, self.schema, self.pool.by_field(self.schema), lengths)
             self.fieldwriter.close()
         finally:
             lengths.close()
 
 
-def _write_postings(fieldwriter, schema, groups: dict, lengths) -> None:
+def _counts(field, value) -> dict[str, int] | None:
+    """A value's terms and their frequencies, where the field can tell them without tokens."""
+    if isinstance(field, PassageText):
+        return field.counts(value)
+    if (
+        type(field) is fields.ID
+        and type(field.analyzer) is IDTokenizer
+        and type(field.format) is formats.Existence
+        and isinstance(value, str)
+    ):
+        return {value: 1}
+    return None
+
+
+def _write_postings(fieldwriter, schema, terms_of: dict, lengths) -> None:
     """What Whoosh's FieldWriter.add_postings writes, a term's postings at a time instead of
     one call per posting (a fifth of all indexing time went to those calls and their checks)."""
-    terms_of: dict[str, list] = {}
-    for (fieldname, tbytes), postings in groups.items():
-        terms_of.setdefault(fieldname, []).append((tbytes, postings))
     for fieldname in sorted(terms_of):
         fieldwriter.start_field(fieldname, schema[fieldname])
         length_of = lengths.doc_field_length_reader(fieldname)
-        for tbytes, postings in sorted(terms_of[fieldname], key=_FIRST):
+        for tbytes, postings in terms_of[fieldname]:
             fieldwriter.start_term(tbytes)
             _add_postings(fieldwriter._postwriter, postings, length_of)
             fieldwriter.finish_term()
         fieldwriter.finish_field()
 
 
-def _add_postings(postwriter, postings: list, length_of) -> None:
+def _add_postings(postwriter, postings: tuple[list, list, list], length_of) -> None:
     """W3PostingsWriter.add_posting for each of a term's postings, a block at a time: a full
     block is written when the next posting arrives, the last by finish_postings."""
+    all_docnums, all_weights, all_values = postings
     limit = postwriter._blocklimit
-    for start in range(0, len(postings), limit):
+    for start in range(0, len(all_docnums), limit):
         if start:
             postwriter._write_block()
-        block = postings[start : start + limit]
-        docnums = list(map(_FIRST, block))
-        weights = list(map(_SECOND, block))
+        docnums = all_docnums[start : start + limit]
+        weights = all_weights[start : start + limit]
         postwriter._ids.extend(docnums)
         postwriter._weights.extend(weights)
-        postwriter._values.extend(filter(None, map(_THIRD, block)))
+        postwriter._values.extend(all_values[start : start + limit])
         postwriter._maxweight = max(postwriter._maxweight, *weights)
         found = list(filter(None, map(length_of, docnums)))
         if found:

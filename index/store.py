@@ -146,12 +146,16 @@ class ArticleStore:
         """Bring a store written by an earlier release up to date (once, for all processes)."""
         with self._transaction() as db:
             columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
-            if "story" in columns:
-                return
-            db.execute("ALTER TABLE articles ADD COLUMN story TEXT")
-            db.execute("ALTER TABLE articles ADD COLUMN credits_source INTEGER NOT NULL DEFAULT 0")
-            count = stories.backfill(db)
-            log.warning("Looked for syndicated copies among %d stored article(s)", count)
+            count = 0
+            if "story" not in columns:
+                db.execute("ALTER TABLE articles ADD COLUMN story TEXT")
+                db.execute(
+                    "ALTER TABLE articles ADD COLUMN credits_source INTEGER NOT NULL DEFAULT 0"
+                )
+                count = stories.backfill(db)
+            count = stories.migrate(db) or count
+            if count:
+                log.warning("Looked for syndicated copies among %d stored article(s)", count)
 
     def close(self) -> None:
         with self._read_lock:

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 from index.article import domain_of
 from index.syndication import (
     BUCKET_CAP,
     ESTIMATE_FLOOR,
+    FORMAT,
     MAX_CANDIDATES,
     MIN_SHINGLES,
     Member,
-    are_copies,
+    alike,
     band_keys,
     estimate,
+    figures_differ,
     original,
     pack,
     shingles,
     signature,
     unpack,
 )
+
+SHINGLES_KEPT = 2048  # candidates' shingles a process remembers (about 8 KB each)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS bands (
@@ -34,7 +39,11 @@ CREATE TABLE IF NOT EXISTS signatures (
     article TEXT PRIMARY KEY,         -- an article's MinHash signature, to weigh candidates
     sig BLOB NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS band_format (
+    version INTEGER NOT NULL          -- syndication.FORMAT of the bands and signatures
+);
 """
+_kept_shingles: OrderedDict[tuple[str, str], object] = OrderedDict()
 
 
 def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
@@ -54,20 +63,22 @@ def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
     )
     marks = ", ".join("?" * len(keys))
     candidates = db.execute(
-        f"SELECT b.article, count(*) AS shared, s.sig FROM bands b"
+        f"SELECT b.article, count(*) AS shared, s.sig, a.content_hash FROM bands b"
         f" JOIN articles a ON a.id = b.article LEFT JOIN signatures s ON s.article = b.article"
         f" WHERE b.key IN ({marks}) AND b.article != ? AND a.removed = 0"
         " GROUP BY b.article ORDER BY shared DESC, b.article LIMIT ?",
         (*keys, article_id, MAX_CANDIDATES),
     ).fetchall()
     candidates = [
-        (candidate, shared)
-        for candidate, shared, theirs in candidates
+        (candidate, version)
+        for candidate, _, theirs, version in candidates
         if not theirs or estimate(sig, unpack(theirs)) >= ESTIMATE_FLOOR
     ]
     group = {article_id}
-    for candidate, _ in candidates:
-        if candidate not in group and are_copies(texts, _texts(db, candidate), found):
+    for candidate, version in candidates:
+        if candidate in group or not alike(found, _shingles_of(db, candidate, version)):
+            continue
+        if not figures_differ(texts, _texts(db, candidate)):
             group.add(candidate)
             group |= _members(db, _story_of(db, candidate))
     if len(group) > 1:
@@ -90,6 +101,36 @@ def backfill(db: sqlite3.Connection) -> int:
     for article_id, paragraphs in rows:
         link(db, article_id, [text for text, _ in json.loads(paragraphs)])
     return len(rows)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Make bands and signatures anew if they were made in another FORMAT (an earlier
+    release's); returns how many articles were placed again (0: nothing to do)."""
+    row = db.execute("SELECT version FROM band_format").fetchone()
+    if row and row[0] == FORMAT:
+        return 0
+    count = 0
+    if db.execute("SELECT 1 FROM signatures LIMIT 1").fetchone():
+        db.execute("DELETE FROM bands")
+        db.execute("DELETE FROM signatures")
+        db.execute("UPDATE articles SET story = NULL")
+        count = backfill(db)
+    db.execute("DELETE FROM band_format")
+    db.execute("INSERT INTO band_format VALUES (?)", (FORMAT,))
+    return count
+
+
+def _shingles_of(db: sqlite3.Connection, article_id: str, version: str):
+    """A stored article's shingles, remembered by id and content hash."""
+    key = (article_id, version)
+    found = _kept_shingles.get(key)
+    if found is None:
+        found = _kept_shingles[key] = shingles(_texts(db, article_id))
+        while len(_kept_shingles) > SHINGLES_KEPT:
+            _kept_shingles.popitem(last=False)
+    else:
+        _kept_shingles.move_to_end(key)
+    return found
 
 
 def _settle(db: sqlite3.Connection, ids: Iterable[str]) -> None:

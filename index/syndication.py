@@ -7,9 +7,9 @@ import itertools
 import re
 import struct
 import unicodedata
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 SHINGLE_WORDS = 4  # words per shingle
 MIN_SHINGLES = 30  # shorter bodies (about 33 words) are never judged copies: too little to tell
@@ -23,10 +23,56 @@ PARAGRAPH_MATCH = 0.5  # paragraphs this alike are the same paragraph, and must 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 SLOTS = BANDS * ROWS
-_SPAN = (1 << 32) // SLOTS + 1  # CRC-32 values per slot
-_EMPTY = 1 << 64
+FORMAT = 2  # of shingle hashes and signatures; stored signatures of another are made anew
+WORD_HASHES_KEPT = 500_000  # words whose hashes a process remembers
 ESTIMATE_FLOOR = 0.4  # candidates whose signatures agree less than this are not compared
 _FOLD = str.maketrans({"’": "'", "‘": "'"})
+
+
+@cache
+def _numpy():
+    """numpy, imported at first use (answering a question never needs it), and the odd 64-bit
+    multipliers: one per word of a shingle, one that mixes, one for borrowed slots."""
+    import numpy
+
+    seed = hashlib.blake2b(b"newsroom-shingles", digest_size=8 * (SHINGLE_WORDS + 2)).digest()
+    odd = [int.from_bytes(seed[i : i + 8], "little") | 1 for i in range(0, len(seed), 8)]
+    return numpy, [numpy.uint64(m) for m in odd]
+
+
+_word_hash_of: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+def _word_hashes(found: list[str]) -> list[int]:
+    try:
+        return list(map(_word_hash_of.__getitem__, found))
+    except KeyError:
+        if len(_word_hash_of) > WORD_HASHES_KEPT:
+            _word_hash_of.clear()
+        for word in found:
+            if word not in _word_hash_of:
+                _word_hash_of[word] = _word_hash(word)
+        return list(map(_word_hash_of.__getitem__, found))
+
+
+def _short_shingle(hashes: list[int]) -> int:
+    """One hash for a paragraph of fewer than SHINGLE_WORDS words, apart from any run's."""
+    value = len(hashes)
+    for h in hashes:
+        value = (value * 0x100000001B3 ^ h) & 0xFFFFFFFFFFFFFFFF
+    return value
+
+
+def _mixed(values):
+    """Hash values with every bit depending on every input bit (slots read the top bits)."""
+    np, odd = _numpy()
+    values = values ^ (values >> np.uint64(31))
+    values = values * odd[SHINGLE_WORDS]
+    return values ^ (values >> np.uint64(29))
 
 
 def words(text: str) -> list[str]:
@@ -39,37 +85,49 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def shingles(paragraphs: Sequence[str]) -> set[str]:
-    """Every run of SHINGLE_WORDS consecutive words within a paragraph."""
-    found: set[str] = set()
+def shingles(paragraphs: Sequence[str]):
+    """The distinct shingles of a body, as sorted 64-bit hashes (a numpy array): every run of
+    SHINGLE_WORDS consecutive words within a paragraph, and each shorter paragraph whole.
+
+    A shingle's hash mixes its words' hashes, each word hashed once per process (words recur
+    endlessly); the same in every process and release, unlike Python's own hash()."""
+    np, odd = _numpy()
+    hashes: list[int] = []
+    lengths: list[int] = []
+    short: list[int] = []
     for paragraph in paragraphs:
-        w = words(paragraph)
-        if 0 < len(w) < SHINGLE_WORDS:
-            found.add(" ".join(w))
-        runs = zip(*(w[i:] for i in range(SHINGLE_WORDS)), strict=False)  # each SHINGLE_WORDS
-        found.update(map(" ".join, runs))
-    return found
+        found = _word_hashes(words(paragraph))
+        if len(found) >= SHINGLE_WORDS:
+            hashes += found
+            lengths.append(len(found))
+        elif found:
+            short.append(_short_shingle(found))
+    runs = np.empty(0, dtype=np.uint64)
+    if hashes:
+        word = np.array(hashes, dtype=np.uint64)
+        n = len(word) - SHINGLE_WORDS + 1
+        runs = word[:n] * odd[0]
+        for i in range(1, SHINGLE_WORDS):
+            runs += word[i : n + i] * odd[i]
+        where = np.repeat(np.arange(len(lengths)), lengths)  # each word's paragraph
+        runs = runs[where[:n] == where[SHINGLE_WORDS - 1 :]]  # no run across paragraphs
+    return np.unique(_mixed(np.concatenate([runs, np.array(short, dtype=np.uint64)])))
 
 
-def signature(found: set[str]) -> list[int]:
-    """A MinHash signature of SLOTS values by one-permutation hashing: each shingle's CRC-32
-    falls in one slot, which keeps the least; empty slots borrow from the next filled one
-    (densification, Shrivastava & Li 2014). One hash per shingle, the same in every process
-    and release, unlike Python's own hash(); two signatures agree slot by slot about as often
-    as the shingle sets are alike."""
-    least = [_EMPTY] * SLOTS
-    for shingle in found:
-        slot, value = divmod(zlib.crc32(shingle.encode()), _SPAN)
-        if value < least[slot]:
-            least[slot] = value
-    filled = [i for i, v in enumerate(least) if v != _EMPTY]
-    if not filled:
+def signature(found) -> list[int]:
+    """A MinHash signature of SLOTS values by one-permutation hashing: the shingle hashes,
+    cut into SLOTS ranges, give each slot their least; empty slots borrow from the next
+    filled one (densification, Shrivastava & Li 2014). Two signatures agree slot by slot
+    about as often as the shingle sets are alike."""
+    np, odd = _numpy()
+    if len(found) == 0:
         return []
-    for i in range(SLOTS):
-        if least[i] == _EMPTY:
-            donor = next((j for j in filled if j > i), filled[0])
-            least[i] = least[donor] + _SPAN * ((donor - i) % SLOTS)
-    return least
+    slots = ((found >> np.uint64(32)) * np.uint64(SLOTS)) >> np.uint64(32)  # sorted, as found
+    filled, first = np.unique(slots, return_index=True)
+    donors = np.searchsorted(filled, np.arange(SLOTS)) % len(filled)
+    distance = (filled[donors].astype(np.int64) - np.arange(SLOTS)) % SLOTS
+    least = found[first][donors] + distance.astype(np.uint64) * odd[SHINGLE_WORDS + 1]
+    return least.tolist()
 
 
 def estimate(first: Sequence[int], second: Sequence[int]) -> float:
@@ -103,25 +161,29 @@ def unpack(blob: bytes | None) -> list[int]:
     return list(struct.unpack(f"<{len(blob) // 8}Q", blob)) if blob else []
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
-    shared = len(a & b)  # the union's size follows: no need to build it
-    return shared / (len(a) + len(b) - shared) if a or b else 0.0
+def jaccard(a, b) -> float:
+    """How alike two bodies' shingles are: shared ones over all of them."""
+    shared = len(_numpy()[0].intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared) if len(a) or len(b) else 0.0
+
+
+def alike(a, b) -> bool:
+    """Whether two bodies' shingles are enough, and alike enough, to call them one text."""
+    return min(len(a), len(b)) >= MIN_SHINGLES and jaccard(a, b) >= THRESHOLD
 
 
 def are_copies(
-    first: Sequence[str], second: Sequence[str], first_shingles: set[str] | None = None
+    first: Sequence[str], second: Sequence[str], first_shingles=None, second_shingles=None
 ) -> bool:
     """Whether two bodies (their paragraphs' texts) are copies of one story.
 
     Their shingle sets must be at least THRESHOLD alike, and paragraphs that match must
     carry the same figures: stories cut from one template (weather, results, briefs) differ
-    mostly in their numbers, and are different stories. `first_shingles`: the first body's
-    shingles, when the caller has them already."""
+    mostly in their numbers, and are different stories. `first_shingles`, `second_shingles`:
+    the bodies' shingles, where the caller has them already."""
     a = shingles(first) if first_shingles is None else first_shingles
-    b = shingles(second)
-    if min(len(a), len(b)) < MIN_SHINGLES or jaccard(a, b) < THRESHOLD:
-        return False
-    return not _figures_differ(first, second)
+    b = shingles(second) if second_shingles is None else second_shingles
+    return alike(a, b) and not figures_differ(first, second)
 
 
 def is_revision(old: Sequence[str], new: Sequence[str]) -> bool:
@@ -130,15 +192,21 @@ def is_revision(old: Sequence[str], new: Sequence[str]) -> bool:
     return jaccard(shingles(old), shingles(new)) >= THRESHOLD
 
 
-def _figures_differ(first: Sequence[str], second: Sequence[str]) -> bool:
+def figures_differ(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Whether paragraphs of two bodies that match carry different figures."""
     theirs = [(_pairs(p), set(_NUMBER.findall(p))) for p in second]
     for paragraph in first:
         numbers = set(_NUMBER.findall(paragraph))
         pairs = _pairs(paragraph)
-        best = max(theirs, key=lambda t: jaccard(pairs, t[0]), default=None)
-        if best and jaccard(pairs, best[0]) >= PARAGRAPH_MATCH and best[1] != numbers:
+        best = max(theirs, key=lambda t: _set_jaccard(pairs, t[0]), default=None)
+        if best and _set_jaccard(pairs, best[0]) >= PARAGRAPH_MATCH and best[1] != numbers:
             return True
     return False
+
+
+def _set_jaccard(a: set, b: set) -> float:
+    shared = len(a & b)  # the union's size follows: no need to build it
+    return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
 def _pairs(paragraph: str) -> set[str]:

@@ -143,3 +143,28 @@ def test_merged_segments_are_written_the_same_way(tmp_path, seed_path):
     theirs = merged_by(SegmentWriter, tmp_path / "whoosh")
     assert len(ours.leaf_readers()) == 1 and ours.doc_count_all() == len(documents)
     assert contents(ours) == contents(theirs)
+
+
+def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path, seed_path):
+    """New passages' counted terms and merged segments' postings meet in one pool and the
+    same terms: each term's postings in document order, once."""
+    documents = documents_of(sample_articles(seed_path))
+
+    def written_by(kind, folder):
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), passage_schema())
+        for part in (documents[::3], documents[1::3]):
+            writer = SegmentWriter(open_index(folder))
+            for fields in part:
+                writer.add_document(**fields)
+            writer.commit(merge=False)
+        writer = kind(open_index(folder))
+        for fields in documents[2::3]:
+            writer.add_document(**fields)
+        writer.commit(optimize=True)
+        return open_index(folder).reader()
+
+    ours = written_by(PassageSegmentWriter, tmp_path / "ours")
+    theirs = written_by(SegmentWriter, tmp_path / "whoosh")
+    assert len(ours.leaf_readers()) == 1 and ours.doc_count_all() == len(documents)
+    assert contents(ours) == contents(theirs)

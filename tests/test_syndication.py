@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from bot.render.blocks import citation_mrkdwn
 from bot.render.embeds import citation_markdown
 from bot.render.plain import render_answer
+from index.archive import Archive
 from index.article import Article, Paragraph, Publication
 from index.fetch import Fetcher
 from index.ingest import ingest, read_source
@@ -132,6 +135,28 @@ def test_copies_of_the_samples_collapse_in_the_archive(archive):
             [also] = quote.citation.also_published_by
             assert also.source == "Harbor Daily News" and also.url.startswith("https://harbor")
     assert archive.check().ok
+
+
+def test_bands_an_earlier_release_made_are_made_anew_and_the_stories_found_again(tmp_path, caplog):
+    samples = sample_articles()
+    with Archive(tmp_path / "data") as archive:
+        archive.add([*samples, *(edited_copy(a, n) for n, a in enumerate(samples))])
+        assert len(archive.store.copies()) == 7
+    with sqlite3.connect(tmp_path / "data" / "articles.sqlite3") as db:  # as FORMAT 1 left it
+        db.execute("DROP TABLE band_format")  # which earlier releases did not have
+        db.execute("UPDATE bands SET key = key / 2")
+        db.execute("UPDATE signatures SET sig = zeroblob(576)")
+        db.execute("UPDATE articles SET story = NULL")
+    caplog.set_level(logging.WARNING, logger="index.store")
+    with Archive(tmp_path / "data") as archive:
+        assert len(archive.store.copies()) == 7
+        assert archive.check().ok
+        archive.add([edited_copy(samples[0], 99)])  # a new copy meets the new bands
+        assert len(archive.store.copies()) == 8
+    assert "Looked for syndicated copies among 14 stored article(s)" in caplog.text
+    caplog.clear()
+    Archive(tmp_path / "data").close()
+    assert "Looked for syndicated copies" not in caplog.text  # once
 
 
 def test_stories_cut_from_one_template_differ_in_their_figures_and_stay_apart(archive):

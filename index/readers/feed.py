@@ -77,7 +77,7 @@ def _entry_paragraphs(entry) -> tuple[list[Paragraph], bool]:
             continue
         if content.get("type") == "text/plain":
             chunks = content["value"].split("\n")
-            paragraphs = [Paragraph(clean(c)) for c in chunks if clean(c)]
+            paragraphs = [Paragraph(text) for text in map(clean, chunks) if text]
         else:
             paragraphs = fragment_paragraphs(content["value"])
         if paragraphs:

@@ -84,7 +84,7 @@ def fragment_paragraphs(html: str) -> list[Paragraph]:
     blocks = [e for e in root.iter() if e.tag in _LEAF_BLOCKS | _HEADINGS and not _has_block(e)]
     if not blocks:
         chunks = root.text_content().split("\n")
-        return [Paragraph(clean(c)) for c in chunks if clean(c)]
+        return [Paragraph(text) for text in map(clean, chunks) if text]
     paragraphs: list[Paragraph] = []
     heading = None
     for element in blocks:

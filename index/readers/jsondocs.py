@@ -97,7 +97,7 @@ def _paragraphs(item: dict, label: str) -> list[Paragraph]:
     else:
         known = ", ".join(sorted(_FIELDS))
         raise ReadError(label, f'needs "paragraphs" (a list) or "body" (a string); fields: {known}')
-    paragraphs = [Paragraph(clean(p)) for p in raw if clean(p)]
+    paragraphs = [Paragraph(text) for text in map(clean, raw) if text]
     if not paragraphs:
         raise ReadError(label, "the article has no text")
     return paragraphs

@@ -46,8 +46,8 @@ MAX_URL_CHARS = 2000
 def clean(text: str) -> str:
     """One paragraph's text with runs of whitespace (wrapped lines, tabs) made single spaces
     and control characters removed."""
-    if text.isascii() and text.isprintable() and "  " not in text:  # most paragraphs: fast
-        return text.strip()
+    if text.isprintable() and "  " not in text:  # most paragraphs: nothing to clean
+        return text.strip()  # (every control and whitespace but " " is unprintable)
     return _WS.sub(" ", _CONTROLS.sub(" ", text.replace("\u00a0", " "))).strip()
 
 
