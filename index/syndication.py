@@ -111,7 +111,9 @@ def shingles(paragraphs: Sequence[str]):
             runs += word[i : n + i] * odd[i]
         where = np.repeat(np.arange(len(lengths)), lengths)  # each word's paragraph
         runs = runs[where[:n] == where[SHINGLE_WORDS - 1 :]]  # no run across paragraphs
-    return np.unique(_mixed(np.concatenate([runs, np.array(short, dtype=np.uint64)])))
+    found = _mixed(np.concatenate([runs, np.array(short, dtype=np.uint64)]))
+    found.sort()
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
 
 
 def signature(found) -> list[int]:
@@ -123,7 +125,11 @@ def signature(found) -> list[int]:
     if len(found) == 0:
         return []
     slots = ((found >> np.uint64(32)) * np.uint64(SLOTS)) >> np.uint64(32)  # sorted, as found
-    filled, first = np.unique(slots, return_index=True)
+    first = np.searchsorted(slots, np.arange(SLOTS, dtype=np.uint64))  # each slot's least
+    filled = np.flatnonzero(
+        slots[np.minimum(first, len(slots) - 1)] == np.arange(SLOTS, dtype=np.uint64)
+    )
+    first = first[filled]
     donors = np.searchsorted(filled, np.arange(SLOTS)) % len(filled)
     distance = (filled[donors].astype(np.int64) - np.arange(SLOTS)) % SLOTS
     least = found[first][donors] + distance.astype(np.uint64) * odd[SHINGLE_WORDS + 1]
