@@ -204,7 +204,13 @@ class Archive:
                 while more:  # the rest is stored all the same, journaled for the next writer
                     more = store_next()
                 return len({article_id for article_id, _ in done})
-            commit = self.passages.begin_write([p.article for p in pending], delete=removed)
+            # Never given to the index, by this run or (the journal at the start says) one
+            # before it: no old passages to look for.
+            given = left | {article_id for article_id, _ in done}
+            unseen = {p.article.id for p in pending if p.indexed_hash is None} - given
+            commit = self.passages.begin_write(
+                [p.article for p in pending], delete=removed, unseen=unseen
+            )
             try:
                 more = more and store_next()
             except BaseException:

@@ -149,14 +149,22 @@ class PassageIndex:
         self.begin_write(articles, delete, only=only).finish()
 
     def begin_write(
-        self, articles: Iterable[Article] = (), delete: Iterable[str] = (), *, only: bool = False
+        self,
+        articles: Iterable[Article] = (),
+        delete: Iterable[str] = (),
+        *,
+        only: bool = False,
+        unseen: Collection[str] = (),
     ) -> Commit:
         """`write`, begun: big writes go on in worker processes while the caller does other
         work, until it calls the commit's finish() (or cancel()). The writer slot is held
-        from now until then."""
+        from now until then. `unseen`: ids of articles the index surely holds no passage of,
+        whose old passages are not looked for (a lookup in every segment, per article)."""
         if self._ix is None:
             raise RuntimeError(f"the search index cannot be read ({self.damage})")
-        return Commit(self._ix, self._workers, self.exclusive, articles, delete, only=only)
+        return Commit(
+            self._ix, self._workers, self.exclusive, articles, delete, only=only, unseen=unseen
+        )
 
     def segments(self) -> int:
         """How many segments the index is in: many small ones slow every answer down."""

@@ -111,10 +111,12 @@ class Version:
 
 @dataclass(frozen=True)
 class Pending:
-    """An article the journal says the index lacks, and the content hash its row holds."""
+    """An article the journal says the index lacks, the content hash its row holds, and the
+    one the index was last given (None: never, as far as the store knows)."""
 
     article: Article
     stored_hash: str
+    indexed_hash: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -255,11 +257,11 @@ class ArticleStore:
         count = 0
         with self._reading() as db:
             rows = db.execute(
-                f"SELECT {_COLUMNS}, content_hash FROM articles"
+                f"SELECT {_COLUMNS}, content_hash, indexed_hash FROM articles"
                 " WHERE indexed_hash IS NOT content_hash AND removed = 0"
             )
             for row in rows:  # read as needed: the journal may hold the whole archive
-                found.append(Pending(_article(row[:-1]), row[-1]))
+                found.append(Pending(_article(row[:-2]), row[-2], row[-1]))
                 count += len(found[-1].article.paragraphs)
                 if passages is not None and count >= passages:
                     break

@@ -41,6 +41,7 @@ class Commit:
         delete: Iterable[str],
         *,
         only: bool = False,
+        unseen: Collection[str] = (),
     ):
         self._ix = ix
         self._workers = workers
@@ -51,14 +52,15 @@ class Commit:
         self._writer = self._futures = None
         self._slot = ExitStack()
         self._slot.enter_context(exclusive())
+        replaced = [a.id for a in articles if a.id not in unseen]
         try:
             self._before = set(os.listdir(self._folder))
             if workers.procs > 1 and len(documents) >= PARALLEL_FROM and not only:
                 self._writer = self._open(writing.SegmentWriter)
-                _delete(self._writer, articles, delete)
+                _delete(self._writer, [*delete, *replaced])
                 self._futures = workers.submit(self._folder, split_evenly(documents, workers.procs))
             else:
-                self._write_here(articles, delete, documents, only)
+                self._write_here([*delete, *replaced], documents, only)
         except BaseException:
             self.cancel()
             raise
@@ -91,10 +93,10 @@ class Commit:
         finally:
             self._slot.close()
 
-    def _write_here(self, articles, delete, documents, only: bool) -> None:
+    def _write_here(self, delete: list[str], documents: list[dict], only: bool) -> None:
         writer = self._open(PassageSegmentWriter)
         try:
-            _delete(writer, articles, delete)
+            _delete(writer, delete)
             for fields in documents:
                 writer.add_document(**fields)
         except BaseException:
@@ -115,11 +117,9 @@ def split_evenly(items: list, parts: int) -> list[list]:
     return [items[size * i // parts : size * (i + 1) // parts] for i in range(parts)]
 
 
-def _delete(writer, articles: list[Article], delete: Iterable[str]) -> None:
-    for article_id in delete:
+def _delete(writer, article_ids: Iterable[str]) -> None:
+    for article_id in article_ids:
         writer.delete_by_term("article", article_id)
-    for article in articles:
-        writer.delete_by_term("article", article.id)
 
 
 def document(article: Article, number: int, paragraph) -> dict:

@@ -220,3 +220,34 @@ def test_an_article_revised_later_in_the_same_ingest_ends_at_its_last_version(
     assert archive.find("f1").paragraphs[-1].text == "Ferry route 1 is cut."
     assert "did not record" not in caplog.text and "Repairing" not in caplog.text
     assert "cut" in archive.ask("which ferry route is cut?").quotes[0].text
+
+
+def test_a_version_stored_while_the_one_before_is_indexed_replaces_its_passages(
+    archive, monkeypatch
+):
+    """The index gets the first version while the second is stored, so the store cannot
+    record it: the second's commit must still look for the first's passages and drop them."""
+    import index.archive
+
+    monkeypatch.setattr(index.archive, "COMMIT_PASSAGES", 12)
+    first = twelve_paragraphs(1)
+    revised = Article(
+        title=first.title,
+        paragraphs=(*first.paragraphs[:11], Paragraph("Ferry route 1 is cut.")),
+        key="f1",
+    )
+    archive.add([first, revised, twelve_paragraphs(2)])
+    consistency = archive.check()
+    assert consistency.ok and consistency.passages == 24
+
+
+def test_passages_the_store_did_not_record_are_replaced_not_doubled(tmp_path):
+    """Killed after the index commit but before the store recorded it: the journal says
+    never indexed, yet the passages are there, and the next write must drop them."""
+    with Archive(tmp_path) as archive:
+        archive.add([twelve_paragraphs(1)])
+        with sqlite3.connect(tmp_path / "articles.sqlite3") as db:
+            db.execute("UPDATE articles SET indexed_hash = NULL")
+        archive.add([twelve_paragraphs(2)])
+        consistency = archive.check()
+        assert consistency.ok and consistency.passages == 24
