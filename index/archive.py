@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 ANSWERS_KEPT = 256  # answers remembered for questions asked again, until the archive changes
 COMMIT_PASSAGES = 10_000  # passages per index commit (as whole articles): each worker holds its
 # share of a commit's postings in memory, about 100 MB per 5,000 passages
+FIRST_PART_PASSAGES = 2_500  # the workers wait while the first part is stored: kept short
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Archive:
         The articles are taken from the iterable as they are stored, in parts of about
         COMMIT_PASSAGES passages: each part is stored while the one before is being indexed.
         When this returns, they are on disk in the store and in the index, and answerable."""
-        parts = _parts(iter(articles), COMMIT_PASSAGES)
+        parts = _parts(iter(articles), COMMIT_PASSAGES, first=FIRST_PART_PASSAGES)
         part = next(parts, [])
         stored: list[Stored] = []
 
@@ -235,16 +236,16 @@ class Archive:
             self._flush(quiet=True)
 
 
-def _parts(articles: Iterator[Article], passages: int) -> Iterator[list[Article]]:
+def _parts(articles: Iterator[Article], passages: int, first: int) -> Iterator[list[Article]]:
     """The articles in lists of whole articles holding at least `passages` paragraphs (the
-    last one fewer)."""
+    first at least `first`, the last fewer)."""
     part: list[Article] = []
     count = 0
     for article in articles:
         part.append(article)
         count += len(article.paragraphs)
-        if count >= passages:
+        if count >= (first if first else passages):
             yield part
-            part, count = [], 0
+            part, count, first = [], 0, 0
     if part:
         yield part
