@@ -18,7 +18,7 @@ from index.article import Article, Publication
 from index.errors import ArchiveBusy
 from index.locks import WriterLock
 from index.schema import passage_schema, term_spans, terms_of
-from index.segments import SegmentWorkers, open_index
+from index.segments import SegmentWorkers, open_index, searcher
 from index.writes import MAX_PROCS, WRITE_WAIT, Commit, sync_folder
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class PassageIndex:
                 self._searcher = None
             try:
                 self._ix = open_index(self.folder)
-                self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+                self._searcher = searcher(self._ix, scoring.BM25F())
                 self._searcher.reader().doc_count()
                 self.damage = None
             except Exception as error:  # whatever a damaged file makes Whoosh raise
@@ -278,7 +278,7 @@ class PassageIndex:
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+            self._searcher = searcher(self._ix, scoring.BM25F())
         return self._searcher
 
 

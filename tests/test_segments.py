@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from whoosh import index as whoosh_index
+from whoosh import query, scoring
 from whoosh.writing import SegmentWriter
 
 from index import writes
 from index.article import Article, Paragraph
 from index.readers import read
-from index.schema import passage_schema
-from index.segments import PassageSegmentWriter, open_index
+from index.schema import passage_schema, terms_of
+from index.segments import PassageSegmentWriter, open_index, searcher
 from index.writes import document
 from tests.conftest import SAMPLES, SHARED
 
@@ -168,3 +169,31 @@ def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path,
     theirs = written_by(SegmentWriter, tmp_path / "whoosh")
     assert len(ours.leaf_readers()) == 1 and ours.doc_count_all() == len(documents)
     assert contents(ours) == contents(theirs)
+
+
+def test_a_searcher_with_lengths_in_memory_scores_as_whoosh_reads_them(tmp_path, seed_path):
+    documents = documents_of(sample_articles(seed_path))
+    folder = tmp_path / "index"
+    folder.mkdir()
+    whoosh_index.create_in(str(folder), passage_schema())
+    for part in (documents[::2], documents[1::2]):
+        writer = PassageSegmentWriter(open_index(folder))
+        for fields in part:
+            writer.add_document(**fields)
+        writer.commit(merge=False)
+    ix = open_index(folder)
+    ours, theirs = searcher(ix, scoring.BM25F()), ix.searcher(weighting=scoring.BM25F())
+    fields = [name for name, field in ix.schema.items() if field.scorable]
+    assert len(ours.reader().leaf_readers()) == 2
+    for (mine, _), (whooshs, _) in zip(
+        ours.reader().leaf_readers(), theirs.reader().leaf_readers(), strict=True
+    ):
+        assert all(isinstance(mine._perdoc._readers[f"_{f}_len"], bytes) for f in ("body", "title"))
+        for n in range(mine.doc_count_all()):
+            assert [mine.doc_field_length(n, f) for f in fields] == [
+                whooshs.doc_field_length(n, f) for f in fields
+            ]
+    for words in (["guarantors"], ["bridge", "vote"], ["river", "cleanup", "volunteers"]):
+        q = query.Or([query.Term("body", t) for w in words for t in terms_of(w)])
+        found = [(hit.docnum, hit.score) for hit in ours.search(q, limit=20)]
+        assert found and found == [(hit.docnum, hit.score) for hit in theirs.search(q, limit=20)]
