@@ -14,6 +14,7 @@ from whoosh.system import pack_uint
 # Same-length replacements, so that token offsets still point into the original text.
 _FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'}
 TERMS_KEPT = 200_000  # words whose index terms an analyzer remembers
+_UNKNOWN = object()
 WORD_PATTERN = r"\w+(?:[.'&]\w+)*"
 
 
@@ -116,13 +117,17 @@ class CachedTermAnalyzer(analysis.Analyzer):
         known = self._known
         try:  # nearly always: every word seen before (a plain dict: lru_cache costs more)
             return list(filter(None, map(known.__getitem__, words)))
-        except KeyError:
+        except KeyError:  # (or another thread cleared the dict meanwhile)
             if len(known) > TERMS_KEPT:
                 known.clear()
+            found = []
             for word in words:
-                if word not in known:
-                    known[word] = self._term_of_word(word)
-            return list(filter(None, map(known.__getitem__, words)))
+                term = known.get(word, _UNKNOWN)
+                if term is _UNKNOWN:
+                    term = known[word] = self._term_of_word(word)
+                if term:
+                    found.append(term)
+            return found
 
     _term_of_word = staticmethod(_term.__wrapped__)
     _known: ClassVar[dict[str, str | None]] = {}  # of the class: not pickled with the schema

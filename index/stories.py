@@ -77,15 +77,11 @@ def link(db: sqlite3.Connection, article_id: str, texts: Sequence[str]) -> None:
             ids,
         )
     }
-    candidates = [
-        (candidate, details[candidate][1])
-        for candidate in ids
-        if candidate in details
-        and (
-            not details[candidate][0]
-            or estimate(sig, unpack(details[candidate][0])) >= ESTIMATE_FLOOR
-        )
-    ]
+    candidates = []  # (id, content hash), those sharing the most bands first
+    for candidate in ids:
+        theirs, version = details.get(candidate, (None, None))
+        if version and (not theirs or estimate(sig, unpack(theirs)) >= ESTIMATE_FLOOR):
+            candidates.append((candidate, version))
     group = {article_id}
     for candidate, version in candidates:
         if candidate in group or not alike(found, _shingles_of(db, candidate, version)):

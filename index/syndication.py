@@ -50,13 +50,16 @@ def _word_hash(word: str) -> int:
 def _word_hashes(found: list[str]) -> list[int]:
     try:
         return list(map(_word_hash_of.__getitem__, found))
-    except KeyError:
+    except KeyError:  # (or another thread cleared the dict meanwhile)
         if len(_word_hash_of) > WORD_HASHES_KEPT:
             _word_hash_of.clear()
+        hashes = []
         for word in found:
-            if word not in _word_hash_of:
-                _word_hash_of[word] = _word_hash(word)
-        return list(map(_word_hash_of.__getitem__, found))
+            value = _word_hash_of.get(word)
+            if value is None:
+                value = _word_hash_of[word] = _word_hash(word)
+            hashes.append(value)
+        return hashes
 
 
 def _short_shingle(hashes: list[int]) -> int:
