@@ -42,8 +42,8 @@ class Article:
     updated: str | None = None  # ISO 8601
     key: str | None = None  # the source's own id for the article (a JSON "id"), if it has one
     origin: str | None = field(default=None, compare=False)  # the file or URL it was read from
-    # `source` was read from a line naming the story's original outlet ("Click this link for
-    # the original source…", "Originally published by…"): this copy credits that outlet.
+    # `source` was read from a line naming the story's original outlet ("Click here to read
+    # the original…", "Originally published by…"): this copy credits that outlet.
     credits_source: bool = field(default=False, compare=False)
 
     @cached_property
