@@ -200,6 +200,12 @@ def test_remembered_answers_are_forgotten_when_the_index_is_rebuilt(tmp_path):
         assert not asking.ask("when does the ferry sail?").quotes
 
 
+def route_cut(first: Article) -> Article:
+    """The article's second version: its last paragraph says the route is cut."""
+    last = Paragraph("Ferry route 1 is cut.")
+    return Article(title=first.title, paragraphs=(*first.paragraphs[:11], last), key="f1")
+
+
 def test_an_article_revised_later_in_the_same_ingest_ends_at_its_last_version(
     archive, monkeypatch, caplog
 ):
@@ -209,11 +215,7 @@ def test_an_article_revised_later_in_the_same_ingest_ends_at_its_last_version(
 
     monkeypatch.setattr(index.archive, "COMMIT_PASSAGES", 12)
     first = twelve_paragraphs(1)
-    revised = Article(
-        title=first.title,
-        paragraphs=(*first.paragraphs[:11], Paragraph("Ferry route 1 is cut.")),
-        key="f1",
-    )
+    revised = route_cut(first)
     stored = archive.add([first, twelve_paragraphs(2), revised, twelve_paragraphs(3)])
     assert [s.status for s in stored] == ["added", "added", "updated", "added"]
     assert archive.check().ok
@@ -231,11 +233,7 @@ def test_a_version_stored_while_the_one_before_is_indexed_replaces_its_passages(
 
     monkeypatch.setattr(index.archive, "COMMIT_PASSAGES", 12)
     first = twelve_paragraphs(1)
-    revised = Article(
-        title=first.title,
-        paragraphs=(*first.paragraphs[:11], Paragraph("Ferry route 1 is cut.")),
-        key="f1",
-    )
+    revised = route_cut(first)
     archive.add([first, revised, twelve_paragraphs(2)])
     consistency = archive.check()
     assert consistency.ok and consistency.passages == 24

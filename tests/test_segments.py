@@ -50,6 +50,18 @@ def written_by(kind, folder, documents: list[dict]):
     return open_index(folder).reader()
 
 
+def in_segments(folder, parts: list[list[dict]], kind=SegmentWriter):
+    """An index of these documents, a segment per part, each written by a writer of this kind."""
+    folder.mkdir()
+    whoosh_index.create_in(str(folder), passage_schema())
+    for part in parts:
+        writer = kind(open_index(folder))
+        for fields in part:
+            writer.add_document(**fields)
+        writer.commit(merge=False)
+    return open_index(folder)
+
+
 def contents(reader) -> tuple:
     """Everything a reader gives back, by document number."""
     fields = [name for name, field in reader.schema.items() if field.scorable]
@@ -130,14 +142,7 @@ def test_merged_segments_are_written_the_same_way(tmp_path, seed_path):
     documents = documents_of(sample_articles(seed_path))
 
     def merged_by(kind, folder):
-        folder.mkdir()
-        whoosh_index.create_in(str(folder), passage_schema())
-        for part in (documents[::2], documents[1::2]):
-            writer = SegmentWriter(open_index(folder))
-            for fields in part:
-                writer.add_document(**fields)
-            writer.commit(merge=False)
-        kind(open_index(folder)).commit(optimize=True)
+        kind(in_segments(folder, [documents[::2], documents[1::2]])).commit(optimize=True)
         return open_index(folder).reader()
 
     ours = merged_by(PassageSegmentWriter, tmp_path / "ours")
@@ -152,14 +157,7 @@ def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path,
     documents = documents_of(sample_articles(seed_path))
 
     def written_by(kind, folder):
-        folder.mkdir()
-        whoosh_index.create_in(str(folder), passage_schema())
-        for part in (documents[::3], documents[1::3]):
-            writer = SegmentWriter(open_index(folder))
-            for fields in part:
-                writer.add_document(**fields)
-            writer.commit(merge=False)
-        writer = kind(open_index(folder))
+        writer = kind(in_segments(folder, [documents[::3], documents[1::3]]))
         for fields in documents[2::3]:
             writer.add_document(**fields)
         writer.commit(optimize=True)
@@ -173,15 +171,7 @@ def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path,
 
 def test_a_searcher_with_lengths_in_memory_scores_as_whoosh_reads_them(tmp_path, seed_path):
     documents = documents_of(sample_articles(seed_path))
-    folder = tmp_path / "index"
-    folder.mkdir()
-    whoosh_index.create_in(str(folder), passage_schema())
-    for part in (documents[::2], documents[1::2]):
-        writer = PassageSegmentWriter(open_index(folder))
-        for fields in part:
-            writer.add_document(**fields)
-        writer.commit(merge=False)
-    ix = open_index(folder)
+    ix = in_segments(tmp_path / "index", [documents[::2], documents[1::2]], PassageSegmentWriter)
     ours, theirs = searcher(ix, scoring.BM25F()), ix.searcher(weighting=scoring.BM25F())
     fields = [name for name, field in ix.schema.items() if field.scorable]
     assert len(ours.reader().leaf_readers()) == 2
