@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot import archive_commands, service_commands
 from bot.config import ConfigError, Settings
-from index.errors import InputError
+from index.errors import InputError, ModelMissing
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except ModelMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `ask - | head`: the reader has gone; stop quietly, as `cat` does

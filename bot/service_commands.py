@@ -49,6 +49,7 @@ def slack(args, settings: Settings, data_dir: Path) -> int:
     from bot.slack_app import run
 
     with open_archive(settings, data_dir) as archive:
+        archive.warm_up()
         return run(settings, archive, open_feedback(data_dir), http=args.http, port=args.port)
 
 
@@ -57,6 +58,7 @@ def discord(args, settings: Settings, data_dir: Path) -> int:
     from bot.discord_app import run
 
     with open_archive(settings, data_dir) as archive:
+        archive.warm_up()
         return run(settings, archive, open_feedback(data_dir))
 
 

@@ -6,25 +6,20 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
+import numpy as np
+
 from index.article import Publication, domain_of
-from index.cues import answer_type
+from index.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
+from index.encoder import Encoder, shared_encoder
 from index.question import Question
-from index.quotes import Window, quote_text, windows
+from index.quotes import quote_text
+from index.ranker import Ranking, probability, trained
 from index.schema import term_spans, terms_of
 from index.search import Passage, PassageIndex
 
-CANDIDATES = 8  # passages read closely per question
-ANSWER_COVERAGE = 0.2  # the best quote must hold this share of the question's weight (IDF)
-QUOTE_COVERAGE = 0.05  # and every other quote this share
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
-PEER_SHARE = 0.75  # articles whose best quote scores this share of the top one take turns
-WINDOWS = 3  # quotes a paragraph may offer, not overlapping
-SECOND_PENALTY = 0.03  # each later window of a paragraph ranks this much lower
-BM25_WEIGHT = 0.35
-PROXIMITY_WEIGHT = 0.15
-CUE_BONUS = 0.1
-CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as much as in the text
+PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
 
 
 @dataclass(frozen=True)
@@ -76,25 +71,40 @@ class Answer:
     suggestion: str | None = None  # the question with unknown words replaced by known ones
     corrected: str | None = None  # the corrected question these quotes answer, if it was corrected
     facts: tuple[Fact, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    passage: Passage
-    window: Window
-    score: float
-    coverage: float
+    confidence: float | None = None  # the relevance model's belief that the top quote answers
+    nearest: Citation | None = None  # with no quotes: the closest story, when one is close
 
 
 class Answerer:
-    """Finds and quotes the passages that answer questions, over one passage index."""
+    """Finds and quotes the passages that answer questions, over one passage index.
 
-    def __init__(self, passages: PassageIndex):
+    `ranking` is the learned ranking (the repository's by default); `encoder` the embedding
+    model (the process's one by default; None with `semantic=False`: lexical ranking only)."""
+
+    def __init__(
+        self,
+        passages: PassageIndex,
+        ranking: Ranking | None = None,
+        encoder: Encoder | None = None,
+        *,
+        semantic: bool = True,
+    ):
         self._passages = passages
+        self._ranking = ranking or trained()
+        self._encoder = (encoder or shared_encoder()) if semantic else None
+
+    def warm_up(self) -> None:
+        """Load the relevance model now: a broken install fails here, and no question waits."""
+        if self._encoder is not None:
+            self._encoder.load()
 
     def answer(self, question: Question, limit: int = 5) -> Answer:
+        return self.explain(question, limit)[0]
+
+    def explain(self, question: Question, limit: int = 5) -> tuple[Answer, list[Candidate]]:
+        """The answer, and the candidates its quotes were chosen from (best first)."""
         if question.about and (facts := self._facts(question)):
-            return Answer(question.text, (), facts=facts)
+            return Answer(question.text, (), facts=facts), []
         unknown = [word for word in question.words if not self._passages.knows(word)]
         unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: self._close_word(word) for word in unknown}
@@ -102,13 +112,43 @@ class Answerer:
         # A name or a number that no article contains, and that is no misspelling of one it
         # does, is a subject the archive does not cover: quoting the rest would mislead.
         if any(_is_subject(w, question.text) for w, close in corrections.items() if not close):
-            return Answer(question.text, (), correction.text if correction else None)
+            return Answer(question.text, (), correction.text if correction else None), []
         if correction is not None:
-            quotes = _choose(self._rank(correction), limit)
-            if quotes:
-                return Answer(question.text, quotes, correction.text, correction.text)
-        quotes = _choose(self._rank(question), limit)
-        return Answer(question.text, quotes, None if quotes or not correction else correction.text)
+            found = self.candidates(correction)
+            answer = self._decide(question.text, found, limit)
+            if answer.quotes:
+                return replace(answer, suggestion=correction.text, corrected=correction.text), found
+        found = self.candidates(question)
+        answer = self._decide(question.text, found, limit)
+        if correction is not None and not answer.quotes:
+            return replace(answer, suggestion=correction.text), found
+        return answer, found
+
+    def candidates(self, question: Question) -> list[Candidate]:
+        """Every quote worth considering, most likely to answer first."""
+        terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
+        passages = self._passages.search(question.words, limit=DEPTH, filters=question.filters)
+        if not passages:
+            return []
+        found = lexical_candidates(question, passages, self._passages.weights(terms))
+        return rank(question, found, self._ranking, self._encoder)
+
+    def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
+        """Quotes when the best is likely enough to answer; else none, and the nearest story."""
+        if not ranked:
+            return Answer(question, ())
+        ranking = self._ranking
+        if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
+            return Answer(question, _choose(ranked, limit))
+        model = ranking.answerable
+        sure = probability(
+            float(model.logits(np.array([model.row(_question_features(ranked))]))[0])
+        )
+        if sure < ranking.answer_bar:
+            near = citation(ranked[0].passage) if sure >= ranking.nearest_bar else None
+            return Answer(question, (), confidence=sure, nearest=near)
+        likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
+        return Answer(question, _choose(likely, limit), confidence=sure)
 
     def _close_word(self, word: str) -> str | None:
         """The archive's closest word to a misspelt one, if it is close enough to be meant."""
@@ -119,38 +159,6 @@ class Answerer:
             close and SequenceMatcher(None, word.lower(), close).ratio() >= SPELLING_SIMILARITY
         )
         return close if similar else None
-
-    def _rank(self, question: Question) -> list[_Candidate]:
-        """Passages that answer, best first, each with the window worth quoting."""
-        terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
-        passages = self._passages.search(question.words, limit=CANDIDATES, filters=question.filters)
-        if not passages:
-            return []
-        weights = self._passages.weights(terms)
-        total = sum(weights.values()) or 1.0
-        kind = answer_type(question.text)
-        top = passages[0].score or 1.0
-        candidates = []
-        for passage in passages:
-            above = set(terms_of(passage.heading or "")) | set(terms_of(passage.title))
-            found = windows(passage.text, weights, kind, question.text, count=WINDOWS)
-            for rank, window in enumerate(found):
-                lifted = sum(weights[t] for t in above & weights.keys() - window.matched)
-                coverage = window.coverage + CONTEXT_SHARE * lifted / total
-                if coverage < QUOTE_COVERAGE:
-                    continue
-                score = (
-                    coverage
-                    + BM25_WEIGHT * passage.score / top
-                    + PROXIMITY_WEIGHT * window.proximity
-                    + CUE_BONUS * window.cue
-                    - SECOND_PENALTY * rank
-                )
-                candidates.append(_Candidate(passage, window, score, coverage))
-        candidates.sort(key=lambda c: -c.score)
-        if not candidates or candidates[0].coverage < ANSWER_COVERAGE:
-            return []
-        return candidates
 
     def _facts(self, question: Question) -> tuple[Fact, ...]:
         """Who wrote it, when it was published, which outlet: from the article's record."""
@@ -165,6 +173,11 @@ class Answerer:
                 value = cited.source or cited.domain
             facts.append(Fact(question.about, value, cited))
         return tuple(facts)
+
+
+def _question_features(ranked: list[Candidate]) -> dict[str, float]:
+    head = ranked[:10]
+    return answerable([c.score for c in head], [c.features for c in head])
 
 
 def _is_subject(word: str, question: str) -> bool:
@@ -186,11 +199,11 @@ def _corrected(question: Question, corrections: dict[str, str | None]) -> Questi
     return replace(question, text=text, words=tuple(words)) if text != question.text else None
 
 
-def _choose(candidates: list[_Candidate], limit: int) -> tuple[Quote, ...]:
+def _choose(candidates: list[Candidate], limit: int) -> tuple[Quote, ...]:
     """The best quote of each strong article first, then the rest; no quote twice."""
     if not candidates:
         return ()
-    bar = candidates[0].score * PEER_SHARE
+    bar = candidates[0].score - PEER_GAP
     firsts, rest, seen_articles = [], [], set()
     for candidate in candidates:
         article = candidate.passage.article_id
@@ -211,7 +224,7 @@ def _choose(candidates: list[_Candidate], limit: int) -> tuple[Quote, ...]:
     return tuple(quotes)
 
 
-def _quote(candidate: _Candidate) -> Quote:
+def _quote(candidate: Candidate) -> Quote:
     passage, window = candidate.passage, candidate.window
     text, shift = quote_text(passage.text, window)
     return Quote(

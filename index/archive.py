@@ -11,6 +11,7 @@ from pathlib import Path
 
 from index.answer import Answer, Answerer
 from index.article import Article
+from index.candidates import Candidate
 from index.copies import StoryPassages
 from index.errors import NotFound
 from index.question import MAX_QUESTION_CHARS, follow_up, parse_question
@@ -50,11 +51,18 @@ class Archive:
     Answering never takes the writer slot.
     """
 
-    def __init__(self, data_dir: Path, *, max_question_chars: int = MAX_QUESTION_CHARS):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        max_question_chars: int = MAX_QUESTION_CHARS,
+        semantic: bool = True,
+    ):
+        """`semantic=False` ranks by the lexical stage alone, without the relevance model."""
         self.data_dir = Path(data_dir)
         self.store = ArticleStore(self.data_dir / "articles.sqlite3")
         self.passages = PassageIndex(self.data_dir / "passages")
-        self._answerer = Answerer(StoryPassages(self.passages, self.store))
+        self._answerer = Answerer(StoryPassages(self.passages, self.store), semantic=semantic)
         self._max_question_chars = max_question_chars
         self._answers: OrderedDict[tuple, tuple[tuple[int, int], Answer]] = OrderedDict()
         self._answers_lock = threading.Lock()
@@ -112,6 +120,15 @@ class Archive:
     def articles(self) -> list[Article]:
         """Every article, newest first."""
         return list(self.store.articles())
+
+    def warm_up(self) -> None:
+        """Load the relevance model now (a long-running bot does, at start)."""
+        self._answerer.warm_up()
+
+    def explain(self, question: str, limit: int = 5) -> tuple[Answer, list[Candidate]]:
+        """The answer and every candidate quote it was chosen from, best first (for measuring
+        the ranker: answers given this way are not remembered)."""
+        return self._answerer.explain(parse_question(question, self._max_question_chars), limit)
 
     def ask(self, question: str, limit: int = 5, context: str | None = None) -> Answer:
         """The quotes that answer a question in plain words, with their citations.

@@ -31,3 +31,8 @@ class ArchiveBusy(InputError):
 
 class NotFound(InputError):
     """An article named by id or URL that the archive does not hold."""
+
+
+class ModelMissing(Exception):
+    """The offline relevance model is not installed or cannot be loaded: an install to repair,
+    not a question to answer without it. The message names the file and the fix."""

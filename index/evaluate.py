@@ -22,6 +22,12 @@ KS = (1, 3, 5)
 class EvalQuestion:
     text: str
     answers: tuple[str, ...]
+    article: int = 0  # the position of its article in the file (the ranker trains on even ones)
+
+    @property
+    def held_out(self) -> bool:
+        """Not seen in training the ranker (benchmarks/train_ranker.py splits by article)."""
+        return self.article % 2 == 1
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,16 @@ class EvalReport:
     median_ms: float
     p95_ms: float
     no_answer: int  # questions that got no quote at all
+    candidate_recall: float  # percentage whose answer is in some candidate the ranker read
+
+
+@dataclass(frozen=True)
+class AbsentReport:
+    """Questions whose answer the archive does not hold: how many still got a quote."""
+
+    questions: int
+    answered: float  # percentage given a quote (each one a false answer)
+    nearest: float  # percentage offered a nearest story instead
 
 
 def load_squad(path: Path) -> tuple[list[Article], list[EvalQuestion]]:
@@ -45,7 +61,7 @@ def load_squad(path: Path) -> tuple[list[Article], list[EvalQuestion]]:
         for paragraph in entry["paragraphs"]:
             for qa in paragraph["qas"]:
                 answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
-                questions.append(EvalQuestion(qa["question"], answers))
+                questions.append(EvalQuestion(qa["question"], answers, number - 1))
     return articles, questions
 
 
@@ -74,14 +90,16 @@ def evaluate(
 ) -> EvalReport:
     """Ask every question against the whole archive and score the top quotes."""
     hits = {k: 0 for k in KS}
-    lengths, times, empty = [], [], 0
+    lengths, times, empty, recalled = [], [], 0, 0
     for question in questions:
         started = time.perf_counter()
         try:
-            quotes = archive.ask(question.text, limit=max(KS)).quotes
+            answer, candidates = archive.explain(question.text, limit=max(KS))
+            quotes = answer.quotes
         except InputError:
-            quotes = ()
+            quotes, candidates = (), []
         times.append((time.perf_counter() - started) * 1000)
+        recalled += any(has_answer(question.answers, c.text) for c in candidates)
         if not quotes:
             empty += 1
         else:
@@ -102,4 +120,19 @@ def evaluate(
         median_ms=statistics.median(times) if times else 0.0,
         p95_ms=times[int(0.95 * (len(times) - 1))] if times else 0.0,
         no_answer=empty,
+        candidate_recall=100 * recalled / count,
     )
+
+
+def evaluate_absent(archive: Archive, questions: Sequence[EvalQuestion]) -> AbsentReport:
+    """Ask questions the archive cannot answer (another set's): the share still quoted."""
+    quoted = nearest = 0
+    for question in questions:
+        try:
+            answer = archive.ask(question.text, limit=max(KS))
+        except InputError:
+            continue
+        quoted += bool(answer.quotes)
+        nearest += answer.nearest is not None
+    count = max(len(questions), 1)
+    return AbsentReport(len(questions), 100 * quoted / count, 100 * nearest / count)

@@ -24,6 +24,7 @@ FILLER = frozenset(
     so some something story stories tell than that the their theirs them then there these they
     this those to told us was we were what whats when where which who whom whose why will with
     would you your
+    arent hows isnt thats theres wasnt whens wheres whos whys
     """.split()
 )
 
@@ -98,8 +99,13 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
     filters, rest = _filters(text)
     about = next((name for pattern, name in _ABOUT if pattern.search(rest)), None)
     skip = FILLER | _ABOUT_FILLER if about else FILLER
-    words = [w for w in _WORD.findall(rest) if w.lower().replace("’", "'") not in skip]
+    words = [w for w in _WORD.findall(rest) if _bare(w) not in skip]
     return Question(text=text, words=tuple(words), filters=filters, about=about)
+
+
+def _bare(word: str) -> str:
+    """A word as the filler list spells it: lower case, without apostrophes (what's -> whats)."""
+    return word.lower().replace("’", "").replace("'", "")
 
 
 def _filters(text: str) -> tuple[Filters, str]:

@@ -10,6 +10,7 @@ from index.sentences import clause_spans, sentence_spans
 
 QUOTE_BUDGET = 450  # the most characters a quote grows to; the mean stays well under 400
 MAX_SENTENCES = 3
+GROW_TO = 240  # a window without more of the question grows toward what follows to this length
 CUE_WEIGHT = 0.15
 LENGTH_PENALTY = 0.1
 ELLIPSIS = "…"
@@ -130,6 +131,7 @@ def _grow(units, unit_terms, weights, first: int, last: int, budget: int, lo: in
     """Widen the window by one unit, toward new matched words, within the budget; or None."""
     sentences = units[last].sentence - units[first].sentence + 1
     have = frozenset().union(*unit_terms[first : last + 1])
+    short = units[last].end - units[first].start < GROW_TO
     options = []
     for i, span in ((first - 1, (first - 1, last)), (last + 1, (first, last + 1))):
         if not lo <= i < hi:
@@ -143,8 +145,10 @@ def _grow(units, unit_terms, weights, first: int, last: int, budget: int, lo: in
             continue
         gain = sum(weights[t] for t in unit_terms[i] - have)
         same_sentence = unit.sentence in (units[first].sentence, units[last].sentence)
+        if not (same_sentence or gain > 0 or short):
+            continue
         # Finish a sentence that was cut; otherwise grow toward words of the question, and
-        # then toward what follows (where answers tend to be), as far as the budget allows.
+        # then toward what follows (where answers tend to be) while the window is short.
         priority = (same_sentence, gain > 0, gain, i > last)
         options.append((priority, span))
     return max(options)[1] if options else None

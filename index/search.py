@@ -24,6 +24,7 @@ from index.writes import MAX_PROCS, WRITE_WAIT, Commit, sync_folder
 log = logging.getLogger(__name__)
 
 COMMON_SHARE = 0.05
+COMMON_LEAST = 500  # passages a word must be in before it counts as common (small archives)
 ENOUGH_RARE = 2
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
 # The title is not searched: it is on every passage of an article, so its postings are as long
@@ -320,11 +321,12 @@ def _filter_query(filters: Filters | None):
 
 
 def _telling(searcher, terms: list[str]) -> list[str]:
-    """The terms worth searching for: a word in more than COMMON_SHARE of the passages ranks
-    little and costs much to match, so it is left to the answerer (which still weighs it in
-    coverage), unless the question has fewer than ENOUGH_RARE rarer ones."""
-    limit = searcher.doc_count_all() * COMMON_SHARE
-    rare = [t for t in terms if searcher.doc_frequency("body", t) <= limit]
+    """The terms worth searching for: a word in more than COMMON_SHARE of the passages (and in
+    COMMON_LEAST or more) ranks little and costs much to match, so it is left to the answerer
+    (which still weighs it in coverage), unless the question has fewer than ENOUGH_RARE rarer
+    ones. A word no passage holds is no rarer one: it finds nothing."""
+    limit = max(searcher.doc_count_all() * COMMON_SHARE, COMMON_LEAST)
+    rare = [t for t in terms if 0 < searcher.doc_frequency("body", t) <= limit]
     return rare if len(rare) >= ENOUGH_RARE else terms
 
 

@@ -90,7 +90,7 @@ def test_ask_in_text_shows_quote_and_citation(cli):
     assert "“Farmers Market Moves to Saturday Mornings”, Sam Okonkwo, Valley Courier" in out
     assert "paragraph 3" in out
     status, out, _ = cli("ask", "zzzqqq")
-    assert "No passage in the archive answers this question." in out
+    assert "Nothing in the archive answers that." in out
 
 
 def test_remove_reindex_check_and_console(cli):

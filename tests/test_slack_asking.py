@@ -83,7 +83,7 @@ def test_no_answer_is_a_short_kind_message(fake, seeded, feedback):
     with RunningBot(fake, settings_for(fake), seeded, feedback, http=True) as bot:
         bot.event(mention("what about the zeppelin festival?"))
         [posted] = fake.wait_for_calls("chat.postMessage")
-    assert "found nothing" in posted.args["text"]
+    assert "Nothing in the archive answers that" in posted.args["text"]
     assert len(posted.args["text"]) < 300
     assert not buttons(posted)  # nothing to vote on or to show more of
 

@@ -142,7 +142,7 @@ def test_a_section_never_exceeds_3000_characters_and_marks_its_cut():
 
 def test_no_answer_is_short_and_kind_with_the_suggestion():
     message = blocks.answer_message(answer_of(suggestion="harbor <bridge>"), answer_id="x")
-    assert "found nothing" in message["text"]
+    assert message["text"].startswith("Nothing in the archive answers that.")
     assert "Did you mean: *harbor &lt;bridge&gt;*?" in sections(message)[0]
     assert not actions(message)
     assert len(message["text"]) < 200

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.announce import MoreStories, NewStory
 from bot.render.help import asking_help
-from bot.render.plain import FACT_LABELS
+from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
 from index.answer import Answer, Citation, Quote
 from index.article import Article
 from index.ingest import IngestReport
@@ -54,12 +54,33 @@ def answer_message(
 
 
 def no_answer_message(answer: Answer, *, asked_by: str | None = None) -> Message:
-    text = "I found nothing in the archive that answers this. Other words may find it."
+    """The honest no-answer, the nearest story when one is close, and the suggestion."""
+    lines, fallback = [NO_ANSWER], [NO_ANSWER]
+    if answer.nearest:
+        lines.append(nearest_mrkdwn(answer.nearest))
+        fallback.append(f"{NEAREST} “{_clip(answer.nearest.title or 'Untitled', 80)}”.")
     if answer.suggestion:
-        text = "I found nothing in the archive that answers this. "
-        text += f"Did you mean: *{escape(answer.suggestion)}*?"
-    blocks = [*_header(answer, asked_by), _section(text)]
-    return {"text": text.replace("*", ""), "blocks": blocks}
+        lines.append(f"Did you mean: *{escape(_clip(answer.suggestion, 500))}*?")
+        fallback.append(f"Did you mean: {_clip(answer.suggestion, 80)}?")
+    text = "\n".join(lines)  # one section, or one a line when a long headline would not fit
+    shown = [_section(text)] if len(text) <= SECTION_CHARS else [_section(t) for t in lines]
+    fallback_text = escape(_clip(" ".join(fallback), FALLBACK_CHARS))
+    return {"text": fallback_text, "blocks": [*_header(answer, asked_by), *shown]}
+
+
+def nearest_mrkdwn(citation: Citation) -> str:
+    """The nearest story is “<link|Headline>”, Author, <site|Outlet>, 2025-08-24"""
+    parts = [f"“{link(citation.url, _clip(citation.title or 'Untitled', 300))}”"]
+    if citation.author:
+        parts.append(escape(_clip(citation.author, 200)))
+    outlet = citation.source or citation.domain
+    if outlet:
+        parts.append(link(citation.source_url, _clip(outlet, 200)))
+    if citation.published:
+        parts.append(escape(citation.published[:10]))
+    if citation.updated:
+        parts.append(f"updated {escape(citation.updated[:10])}")
+    return f"{NEAREST} " + ", ".join(parts)
 
 
 def facts_message(answer: Answer, *, asked_by: str | None = None) -> Message:

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from bot.announce import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
 from bot.render.help import asking_help
-from bot.render.plain import FACT_LABELS
+from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
 from index.answer import Answer, Citation, Fact, Quote
 from index.article import Article, Publication
 from index.ingest import Ingested
@@ -31,7 +31,6 @@ CUSTOM_ID_MAX = 100
 QUOTES_SHOWN = 3  # quotes per message; "More" shows the next ones
 SOURCES_SHOWN = 15
 COLOR = 0x2B6CB0
-NO_ANSWER = "No passage in the archive answers this question."
 # Parsed by the adapter's buttons; the answer id is FeedbackStore's.
 VOTE_TEMPLATE = r"newsbot:vote:(?P<vote>up|down):(?P<answer>[0-9a-f]{1,32})"
 MORE_TEMPLATE = r"newsbot:more:(?P<answer>[0-9a-f]{1,32}):(?P<offset>[0-9]{1,4})"
@@ -132,10 +131,38 @@ def _answer_content(answer: Answer) -> str:
 
 
 def _no_answer(answer: Answer) -> str:
-    if not answer.suggestion:
-        return NO_ANSWER
-    room = CONTENT_MAX - length(NO_ANSWER) - 40
-    return f"{NO_ANSWER}\nDid you mean: *{clip_escaped(answer.suggestion, room)}*"
+    """The honest no-answer, the nearest story when one is close, and the suggestion."""
+    lines = [NO_ANSWER]
+    if answer.nearest:
+        lines.append(nearest_markdown(answer.nearest))
+    if answer.suggestion:
+        room = CONTENT_MAX - length("\n".join(lines)) - 40
+        lines.append(f"Did you mean: *{clip_escaped(answer.suggestion, room)}*")
+    return "\n".join(lines)
+
+
+def nearest_markdown(c: Citation) -> str:
+    """The nearest story is [“Headline”](<link>), Author, [Outlet](<site>), 2025-08-24
+
+    At most about 1,200 characters; links in <> so that Discord shows no preview of them."""
+    parts = [_masked_link(f"“{clip_escaped(c.title or 'Untitled', 200)}”", c.url, 500)]
+    if c.author:
+        parts.append(clip_escaped(c.author, 100))
+    outlet = c.source or c.domain
+    if outlet:
+        parts.append(_masked_link(clip_escaped(outlet, 100), c.source_url, 200))
+    if c.published:
+        parts.append(escape(c.published[:10]))
+    if c.updated:
+        parts.append(f"updated {escape(c.updated[:10])}")
+    return f"{NEAREST} " + ", ".join(parts)
+
+
+def _masked_link(label: str, url: str | None, longest: int) -> str:
+    """[label](<url>) when the url is a web link of at most `longest` characters, else label."""
+    link = http_url(url)
+    target = _link_target(link) if link else ""
+    return f"[{label}](<{target}>)" if target and length(target) <= longest else label
 
 
 @dataclass(frozen=True)

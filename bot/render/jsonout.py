@@ -26,6 +26,8 @@ def answer_json(answer: Answer) -> dict:
             {"field": f.field, "value": f.value, "article": citation_json(f.citation)}
             for f in answer.facts
         ],
+        "confidence": None if answer.confidence is None else round(float(answer.confidence), 4),
+        "nearest": citation_json(answer.nearest) if answer.nearest else None,
     }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from index.answer import Answer, Citation, Fact, Quote
 
 BOLD, RESET = "\033[1m", "\033[0m"
-NO_ANSWER = "No passage in the archive answers this question."
+NO_ANSWER = "Nothing in the archive answers that."  # every surface says it in these words
+NEAREST = "The nearest story is"  # followed by the story's citation
 # How the chat renderers label a fact from an article's record ("who wrote …")
 FACT_LABELS = {"author": "Written by", "published": "Published", "source": "Outlet"}
 
@@ -30,6 +31,10 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
         lines.append("")
     if not answer.quotes and not answer.facts:
         lines.append(NO_ANSWER)
+        if answer.nearest:
+            lines.append(f"{NEAREST} {citation_line(answer.nearest, None)}")
+            if answer.nearest.url:
+                lines.append(f"    {answer.nearest.url}")
     if answer.suggestion:
         lines.append(f"Did you mean: {answer.suggestion}")
     return "\n".join(lines).rstrip() + "\n"

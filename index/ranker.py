@@ -1,0 +1,112 @@
+"""Learned weights that turn a candidate quote's features into the belief that it answers."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS_FILE = Path(__file__).with_name("ranker.json")  # written by benchmarks/train_ranker.py
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression over named features (standardised by the mean and scale it was
+    trained with): `logits` of rows whose columns follow `features`."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        return ((rows - self.mean) / self.scale) @ self.weights + self.bias
+
+    def row(self, values: dict[str, float]) -> list[float]:
+        """The model's columns from a candidate's features (a feature it does not know: 0)."""
+        return [values.get(name, 0.0) for name in self.features]
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(self.features),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(float(self.bias), 6),
+            "mean": [round(float(m), 6) for m in self.mean],
+            "scale": [round(float(s), 6) for s in self.scale],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        return cls(
+            features=tuple(data["features"]),
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            bias=float(data["bias"]),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Both stages of ranking and the answer/no-answer decision.
+
+    `lexical` orders every candidate read from the index; `full` re-scores the best of them
+    with the embedding's similarities beside the lexical features (both give logits, compared
+    within one question). `answerable` reads the best candidates of a question and gives the
+    probability that the archive answers it: `answer_bar` is the least probability for quotes
+    to be given, `nearest_bar` the least for the top quote's story to be offered as the
+    nearest one instead. A quote after the first is given only within `quote_gap` of it."""
+
+    lexical: Model
+    full: Model
+    answerable: Model
+    answer_bar: float
+    nearest_bar: float
+    quote_gap: float
+    reranked: int  # how many of the lexical stage's best quotes the full stage re-scores
+    notes: dict
+
+    def to_json(self) -> dict:
+        return {
+            "lexical": self.lexical.to_json(),
+            "full": self.full.to_json(),
+            "answerable": self.answerable.to_json(),
+            "answer_bar": self.answer_bar,
+            "nearest_bar": self.nearest_bar,
+            "quote_gap": self.quote_gap,
+            "reranked": self.reranked,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Ranking:
+        return cls(
+            lexical=Model.from_json(data["lexical"]),
+            full=Model.from_json(data["full"]),
+            answerable=Model.from_json(data["answerable"]),
+            answer_bar=float(data["answer_bar"]),
+            nearest_bar=float(data["nearest_bar"]),
+            quote_gap=float(data["quote_gap"]),
+            reranked=int(data["reranked"]),
+            notes=data.get("notes", {}),
+        )
+
+    def save(self, path: Path = WEIGHTS_FILE) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+@cache
+def trained(path: Path = WEIGHTS_FILE) -> Ranking:
+    """The ranking the repository ships (read once per process)."""
+    return Ranking.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def probability(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
