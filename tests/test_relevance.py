@@ -48,7 +48,8 @@ def samples(archive):
 def test_the_weather_on_mars_gets_no_quote(samples):
     answer = samples.ask("what's the weather on mars?")
     assert answer.quotes == ()
-    assert "whats" not in [w.lower().replace("'", "") for w in parse_question(answer.question).words]
+    words = parse_question(answer.question).words
+    assert "whats" not in [w.lower().replace("'", "") for w in words]
 
 
 def test_who_pays_for_the_bridge_quotes_the_bridge_story_first(samples):
