@@ -73,9 +73,7 @@ def test_questions_about_news_elsewhere_are_refused_and_those_answered_here_are_
 def test_quotes_stay_verbatim_and_highlights_fall_on_question_words(samples):
     for question in ANSWERED:
         for quote in samples.ask(question).quotes:
-            source = "\n".join(
-                p.text for p in samples.find(quote.citation.article_id).paragraphs
-            )
+            source = "\n".join(p.text for p in samples.find(quote.citation.article_id).paragraphs)
             assert_verbatim(quote.text, source)
             assert len(quote.text) <= 460
             for start, end in quote.highlights:
