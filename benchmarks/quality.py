@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index.archive import Archive  # noqa: E402
-from index.evaluate import evaluate, evaluate_absent, load_squad  # noqa: E402
+from index.evaluate import ask_all, evaluate_absent, load_squad, summarize  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("squadshifts_new_wiki_v1.0.json", "xquad.en.json")
@@ -85,8 +85,9 @@ def main(argv: list[str]) -> int:
             archives[name].add(articles)
         for name in SETS:
             questions = asked[name]
-            whole = evaluate(archives[name], questions)
-            held = evaluate(archives[name], [q for q in questions if q.held_out])
+            results = ask_all(archives[name], questions)
+            whole = summarize(results)
+            held = summarize([r for r in results if r.question.held_out])
             print(row(f"{name}, all {whole.questions}", whole))
             print(row(f"{name}, held out {held.questions}", held))
             for label, (r1, r3, r5, chars) in REFERENCE[name].items():

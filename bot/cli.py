@@ -180,9 +180,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Ingest a SQuAD-format file (each data[] entry an article, its contexts the "
         "paragraphs) into a fresh data directory (or --data DIR), ask every question against "
         "the whole archive, and print ans@1, ans@3, ans@5 (answer-string match in the top k "
-        "quotes), the mean length of the top quote and the time per question.",
+        "quotes), the candidate recall (the answer anywhere in the quotes the ranker read), "
+        "the mean length of the top quote and the time per question. With --absent, the "
+        "questions of another set are asked of this archive too: every quote they get is a "
+        "false answer.",
     )
     evaluation.add_argument("file", metavar="FILE", type=Path, help="a SQuAD v1.1 JSON file")
+    evaluation.add_argument(
+        "--absent",
+        metavar="OTHER",
+        type=Path,
+        help="a SQuAD file of other articles: how many of its questions get a quote here",
+    )
     evaluation.add_argument(
         "--data", metavar="DIR", help="keep the archive here (default: temporary)"
     )

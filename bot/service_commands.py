@@ -17,18 +17,38 @@ def evaluate(args, settings: Settings, data_dir: Path) -> int:
     from tqdm import tqdm
 
     from index.archive import Archive
-    from index.evaluate import evaluate, load_squad
+    from index.evaluate import evaluate, evaluate_absent, load_squad
 
     articles, questions = load_squad(args.file)
+    absent = None
     with tempfile.TemporaryDirectory(prefix="newsbot-eval-") as scratch:
         folder = Path(args.data) if args.data else Path(scratch)
         with Archive(folder, max_question_chars=settings.max_question_chars) as archive:
             archive.add(articles)
             with tqdm(total=len(questions), unit="question", disable=None, leave=False) as bar:
                 report = evaluate(archive, questions, on_question=bar.update)
+            if args.absent:
+                absent = evaluate_absent(archive, load_squad(args.absent)[1])
     if args.json:
-        print(json.dumps({"file": str(args.file), **dataclasses.asdict(report)}))
+        figures = {"file": str(args.file), **dataclasses.asdict(report)}
+        if absent:
+            figures["absent"] = {"file": str(args.absent), **dataclasses.asdict(absent)}
+        print(json.dumps(figures))
         return 0
+    k1, k3, k5 = (report.answered_at[k] for k in (1, 3, 5))
+    print(f"{args.file.name}: {len(articles)} articles, {report.questions} questions")
+    print(f"ans@1 {k1:.1f}  ans@3 {k3:.1f}  ans@5 {k5:.1f}", end="  ")
+    print(f"candidate recall {report.candidate_recall:.1f}", end="  ")
+    print(f"top quote {report.mean_top_quote_chars:.0f} chars")
+    print(f"per question: median {report.median_ms:.1f} ms, p95 {report.p95_ms:.1f} ms;", end=" ")
+    print(f"{report.no_answer} without any quote")
+    if absent:
+        print(
+            f"{args.absent.name}, asked of this archive: {absent.questions} questions, "
+            f"{absent.answered:.1f}% given a quote (false answers), "
+            f"{absent.nearest:.1f}% offered the nearest story"
+        )
+    return 0
     k1, k3, k5 = (report.answered_at[k] for k in (1, 3, 5))
     print(f"{args.file.name}: {len(articles)} articles, {report.questions} questions")
     print(f"ans@1 {k1:.1f}  ans@3 {k3:.1f}  ans@5 {k5:.1f}", end="  ")

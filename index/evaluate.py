@@ -83,14 +83,28 @@ def has_answer(answers: Sequence[str], text: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Asked:
+    """How one question went: where its answer first appeared, and what it cost."""
+
+    question: EvalQuestion
+    first_hit: int | None  # the rank (from 0) of the first quote holding an answer
+    top_chars: int | None  # the top quote's length; None: no quote at all
+    ms: float
+    recalled: bool  # some candidate the ranker read held an answer
+
+
 def evaluate(
     archive: Archive,
     questions: Sequence[EvalQuestion],
     on_question: Callable[[], None] | None = None,
 ) -> EvalReport:
     """Ask every question against the whole archive and score the top quotes."""
-    hits = {k: 0 for k in KS}
-    lengths, times, empty, recalled = [], [], 0, 0
+    return summarize(ask_all(archive, questions, on_question))
+
+
+def ask_all(archive: Archive, questions, on_question=None) -> list[Asked]:
+    asked = []
     for question in questions:
         started = time.perf_counter()
         try:
@@ -98,29 +112,40 @@ def evaluate(
             quotes = answer.quotes
         except InputError:
             quotes, candidates = (), []
-        times.append((time.perf_counter() - started) * 1000)
-        recalled += any(has_answer(question.answers, c.text) for c in candidates)
-        if not quotes:
-            empty += 1
-        else:
-            lengths.append(len(quotes[0].text))
+        ms = (time.perf_counter() - started) * 1000
         first_hit = next(
             (i for i, q in enumerate(quotes) if has_answer(question.answers, q.text)), None
         )
-        for k in KS:
-            hits[k] += first_hit is not None and first_hit < k
+        asked.append(
+            Asked(
+                question,
+                first_hit,
+                len(quotes[0].text) if quotes else None,
+                ms,
+                any(has_answer(question.answers, c.text) for c in candidates),
+            )
+        )
         if on_question:
             on_question()
-    count = max(len(questions), 1)
-    times.sort()
+    return asked
+
+
+def summarize(asked: Sequence[Asked]) -> EvalReport:
+    """The figures of a set of asked questions (all of a set, or its held-out half)."""
+    count = max(len(asked), 1)
+    lengths = [a.top_chars for a in asked if a.top_chars is not None]
+    times = sorted(a.ms for a in asked)
     return EvalReport(
-        questions=len(questions),
-        answered_at={k: 100 * hits[k] / count for k in KS},
+        questions=len(asked),
+        answered_at={
+            k: 100 * sum(a.first_hit is not None and a.first_hit < k for a in asked) / count
+            for k in KS
+        },
         mean_top_quote_chars=statistics.fmean(lengths) if lengths else 0.0,
         median_ms=statistics.median(times) if times else 0.0,
         p95_ms=times[int(0.95 * (len(times) - 1))] if times else 0.0,
-        no_answer=empty,
-        candidate_recall=100 * recalled / count,
+        no_answer=len(asked) - len(lengths),
+        candidate_recall=100 * sum(a.recalled for a in asked) / count,
     )
 
 

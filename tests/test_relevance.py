@@ -183,3 +183,61 @@ def test_the_seed_article_answers_questions_worded_otherwise(seeded):
     assert any("really going to decide something" in q.text for q in summit.quotes[:3])
     guarantors = seeded.ask("who are the proposed guarantors?")
     assert "group of guarantors" in guarantors.quotes[0].text
+
+
+def _squad(path, title: str, paragraphs: list[tuple[str, list[tuple[str, str]]]]):
+    data = {
+        "data": [
+            {
+                "title": title,
+                "paragraphs": [
+                    {
+                        "context": context,
+                        "qas": [
+                            {"id": f"{title}-{i}", "question": q, "answers": [{"text": a}]}
+                            for i, (q, a) in enumerate(qas)
+                        ],
+                    }
+                    for context, qas in paragraphs
+                ],
+            }
+        ]
+    }
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_eval_reports_recall_and_the_false_answers_of_another_sets_questions(cli, tmp_path):
+    ferry = _squad(
+        tmp_path / "ferry.json",
+        "Ferry_service",
+        [
+            (
+                "The island ferry will run every forty minutes from June, the port authority "
+                "said. Tickets rise to nine dollars for adults.",
+                [("How often will the island ferry run?", "every forty minutes")],
+            ),
+            (
+                "Captain Mirela Sorensen has commanded the ferry Northern Gull since 2019.",
+                [("Who commands the Northern Gull?", "Mirela Sorensen")],
+            ),
+        ],
+    )
+    orchard = _squad(
+        tmp_path / "orchard.json",
+        "Orchard_frost",
+        [
+            (
+                "A late frost destroyed a third of the apple blossoms in the valley orchards.",
+                [("What share of the apple blossoms did the frost destroy?", "a third")],
+            )
+        ],
+    )
+    status, out, err = cli("eval", "--json", "--absent", str(orchard), str(ferry))
+    assert status == 0, err
+    figures = json.loads(out)
+    assert figures["questions"] == 2
+    assert figures["answered_at"]["1"] == 100.0
+    assert figures["candidate_recall"] == 100.0
+    assert figures["absent"]["questions"] == 1
+    assert figures["absent"]["answered"] == 0.0
