@@ -46,7 +46,7 @@ from index.ranker import WEIGHTS_FILE, Model, Ranking, trained  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("squadshifts_new_wiki_v1.0.json", "xquad.en.json")
-RERANKED = 8
+RERANKED = 4
 ABSENT_SAMPLE = 4  # every Nth question of the larger set is asked of the smaller set's archive
 FALSE_ANSWERS = 0.08  # out-of-archive questions allowed a quote, on the training half
 NEAREST_SHARE = 0.5  # out-of-archive questions offered the nearest story, on the training half

@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-import numpy as np
-
 from index.article import Publication, domain_of
 from index.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
 from index.encoder import Encoder, shared_encoder
 from index.question import Question
 from index.quotes import quote_text
-from index.ranker import Ranking, probability, trained
+from index.ranker import Ranking, trained
 from index.schema import term_spans, terms_of
 from index.search import Passage, PassageIndex
 
@@ -134,16 +132,13 @@ class Answerer:
         return rank(question, found, self._ranking, self._encoder)
 
     def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
-        """Quotes when the best is likely enough to answer; else none, and the nearest story."""
+        """Quotes when the archive likely answers; else none, and the nearest story if close."""
         if not ranked:
             return Answer(question, ())
         ranking = self._ranking
         if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
             return Answer(question, _choose(ranked, limit))
-        model = ranking.answerable
-        sure = probability(
-            float(model.logits(np.array([model.row(_question_features(ranked))]))[0])
-        )
+        sure = ranking.answerable.probability(_question_features(ranked))
         if sure < ranking.answer_bar:
             near = citation(ranked[0].passage) if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)

@@ -15,7 +15,7 @@ from index.ranker import Ranking
 from index.schema import term_spans
 from index.search import Passage
 
-DEPTH = 40  # passages read closely per question
+DEPTH = 24  # passages read closely per question
 WINDOWS = 3  # quotes a paragraph may offer, not overlapping
 CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as much as in the text
 

