@@ -70,9 +70,13 @@ def no_answer_message(answer: Answer, *, asked_by: str | None = None) -> Message
 
 def nearest_mrkdwn(citation: Citation) -> str:
     """The nearest story is “<link|Headline>”, Author, <site|Outlet>, 2025-08-24"""
-    parts = [f"“{link(citation.url, _clip(citation.title or 'Untitled', 300))}”"]
-    if citation.author:
-        parts.append(escape(_clip(citation.author, 200)))
+    headline = f"“{link(citation.url, _clip(citation.title or 'Untitled', 300))}”"
+    return f"{NEAREST} " + ", ".join([headline, *_byline(citation)])
+
+
+def _byline(citation: Citation) -> list[str]:
+    """Author, outlet (linked to its site), date, update: escaped, each clipped."""
+    parts = [escape(_clip(citation.author, 200))] if citation.author else []
     outlet = citation.source or citation.domain
     if outlet:
         parts.append(link(citation.source_url, _clip(outlet, 200)))
@@ -80,7 +84,7 @@ def nearest_mrkdwn(citation: Citation) -> str:
         parts.append(escape(citation.published[:10]))
     if citation.updated:
         parts.append(f"updated {escape(citation.updated[:10])}")
-    return f"{NEAREST} " + ", ".join(parts)
+    return parts
 
 
 def facts_message(answer: Answer, *, asked_by: str | None = None) -> Message:
@@ -131,16 +135,7 @@ def citation_mrkdwn(
     citation: Citation, paragraph: int | None = None, heading: str | None = None
 ) -> str:
     """Headline (linked to the article), author, outlet (linked to its site), date, paragraph."""
-    parts = [link(citation.url, _clip(citation.title, 300))]
-    if citation.author:
-        parts.append(escape(_clip(citation.author, 200)))
-    outlet = citation.source or citation.domain
-    if outlet:
-        parts.append(link(citation.source_url, _clip(outlet, 200)))
-    if citation.published:
-        parts.append(escape(citation.published[:10]))
-    if citation.updated:
-        parts.append(f"updated {escape(citation.updated[:10])}")
+    parts = [link(citation.url, _clip(citation.title, 300)), *_byline(citation)]
     if paragraph is not None:
         where = f"paragraph {paragraph}"
         if heading:
