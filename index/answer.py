@@ -103,7 +103,8 @@ class Answerer:
         """The answer, and the candidates its quotes were chosen from (best first)."""
         if question.about and (facts := self._facts(question)):
             return Answer(question.text, (), facts=facts), []
-        unknown = [word for word in question.words if not self._passages.knows(word)]
+        unknown = self.unknown_words(question)
+        unknown_share = len(unknown) / max(len(question.words), 1)
         unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: self._close_word(word) for word in unknown}
         correction = _corrected(question, corrections)
@@ -113,14 +114,19 @@ class Answerer:
             return Answer(question.text, (), correction.text if correction else None), []
         if correction is not None:
             found = self.candidates(correction)
-            answer = self._decide(question.text, found, limit)
+            still = unknown_share - sum(map(bool, corrections.values())) / len(question.words)
+            answer = self._decide(question.text, found, limit, still)
             if answer.quotes:
                 return replace(answer, suggestion=correction.text, corrected=correction.text), found
         found = self.candidates(question)
-        answer = self._decide(question.text, found, limit)
+        answer = self._decide(question.text, found, limit, unknown_share)
         if correction is not None and not answer.quotes:
             return replace(answer, suggestion=correction.text), found
         return answer, found
+
+    def unknown_words(self, question: Question) -> list[str]:
+        """The question's words that no passage holds."""
+        return [word for word in question.words if not self._passages.knows(word)]
 
     def candidates(self, question: Question) -> list[Candidate]:
         """Every quote worth considering, most likely to answer first."""
@@ -131,14 +137,18 @@ class Answerer:
         found = lexical_candidates(question, passages, self._passages.weights(terms))
         return rank(question, found, self._ranking, self._encoder)
 
-    def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
+    def _decide(
+        self, question: str, ranked: list[Candidate], limit: int, unknown_share: float = 0.0
+    ) -> Answer:
         """Quotes when the archive likely answers; else none, and the nearest story if close."""
         if not ranked:
             return Answer(question, ())
         ranking = self._ranking
         if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
             return Answer(question, _choose(ranked, limit))
-        sure = ranking.answerable.probability(_question_features(ranked))
+        sure = ranking.answerable.probability(
+            _question_features(ranked) | {"unknown_share": unknown_share}
+        )
         if sure < ranking.answer_bar:
             near = citation(ranked[0].passage) if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
