@@ -50,12 +50,11 @@ class Encoder:
         vectors: list[np.ndarray | None] = [self._kept.get(text) for text in texts]
         todo = list(dict.fromkeys(t for t, v in zip(texts, vectors, strict=True) if v is None))
         if todo:
-            with self._run_lock:
+            with self._run_lock:  # one run at a time: each already takes both cores
                 fresh = dict(zip(todo, self._run(todo), strict=True))
-            for text, vector in fresh.items():
-                self._kept[text] = vector
-            while len(self._kept) > VECTORS_KEPT:
-                self._kept.popitem(last=False)
+                self._kept.update(fresh)
+                while len(self._kept) > VECTORS_KEPT:
+                    self._kept.popitem(last=False)
             vectors = [
                 fresh.get(t) if v is None else v for t, v in zip(texts, vectors, strict=True)
             ]
