@@ -59,7 +59,7 @@ LEXICAL = (
 FULL = (*LEXICAL, "similarity", "similarity_gap", "title_similarity")
 QUESTION = (
     "similarity best_similarity title_similarity coverage paragraph_coverage rarest "
-    "matched_share bm25 question_terms unknown_share"
+    "matched_share bm25 question_terms"
 ).split()
 
 
@@ -114,17 +114,11 @@ def collect(answerer: Answerer, questions, *, head_only: bool, in_archive: bool 
     """Per question: (held_out, [(features, holds an answer)]), candidates best first."""
     out = []
     for number, question in enumerate(questions):
-        parsed = parse_question(question.text)
-        found = answerer.candidates(parsed)
+        found = answerer.candidates(parse_question(question.text))
         if head_only:
             found = [c for c in found if c.reranked]
-        unknown = len(answerer.unknown_words(parsed))
         labelled = [
-            (
-                c.features | {"unknown_share": unknown / max(len(parsed.words), 1)},
-                in_archive and has_answer(question.answers, c.text),
-            )
-            for c in found
+            (c.features, in_archive and has_answer(question.answers, c.text)) for c in found
         ]
         out.append((question.held_out, labelled))
         if number % 1000 == 0:
@@ -161,9 +155,7 @@ def question_rows(collected, full: Model, held_out: bool):
             continue
         scores = full.logits(np.array([full.row(f) for f, _ in labelled]))
         order = np.argsort(-scores)[:10]
-        best = [labelled[i][0] for i in order]
-        values = answerable([float(scores[i]) for i in order], best)
-        values["unknown_share"] = best[0]["unknown_share"]
+        values = answerable([labelled[i][0] for i in order])
         rows.append([values[n] for n in QUESTION])
         right.append(bool(labelled[order[0]][1]))
     return np.array(rows), np.array(right)

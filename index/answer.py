@@ -103,9 +103,7 @@ class Answerer:
         """The answer, and the candidates its quotes were chosen from (best first)."""
         if question.about and (facts := self._facts(question)):
             return Answer(question.text, (), facts=facts), []
-        unknown = self.unknown_words(question)
-        unknown_share = len(unknown) / max(len(question.words), 1)
-        unknown = unknown[:MAX_CORRECTIONS]
+        unknown = self.unknown_words(question)[:MAX_CORRECTIONS]
         corrections = {word: self._close_word(word) for word in unknown}
         correction = _corrected(question, corrections)
         # A name or a number that no article contains, and that is no misspelling of one it
@@ -114,12 +112,11 @@ class Answerer:
             return Answer(question.text, (), correction.text if correction else None), []
         if correction is not None:
             found = self.candidates(correction)
-            still = unknown_share - sum(map(bool, corrections.values())) / len(question.words)
-            answer = self._decide(question.text, found, limit, still)
+            answer = self._decide(question.text, found, limit)
             if answer.quotes:
                 return replace(answer, suggestion=correction.text, corrected=correction.text), found
         found = self.candidates(question)
-        answer = self._decide(question.text, found, limit, unknown_share)
+        answer = self._decide(question.text, found, limit)
         if correction is not None and not answer.quotes:
             return replace(answer, suggestion=correction.text), found
         return answer, found
@@ -137,18 +134,14 @@ class Answerer:
         found = lexical_candidates(question, passages, self._passages.weights(terms))
         return rank(question, found, self._ranking, self._encoder)
 
-    def _decide(
-        self, question: str, ranked: list[Candidate], limit: int, unknown_share: float = 0.0
-    ) -> Answer:
+    def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
         """Quotes when the archive likely answers; else none, and the nearest story if close."""
         if not ranked:
             return Answer(question, ())
         ranking = self._ranking
         if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
             return Answer(question, _choose(ranked, limit))
-        sure = ranking.answerable.probability(
-            _question_features(ranked) | {"unknown_share": unknown_share}
-        )
+        sure = ranking.answerable.probability(_question_features(ranked))
         if sure < ranking.answer_bar:
             near = citation(ranked[0].passage) if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
@@ -181,8 +174,7 @@ class Answerer:
 
 
 def _question_features(ranked: list[Candidate]) -> dict[str, float]:
-    head = ranked[:10]
-    return answerable([c.score for c in head], [c.features for c in head])
+    return answerable([c.features for c in ranked[:10]])
 
 
 def _is_subject(word: str, question: str) -> bool:

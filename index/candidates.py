@@ -110,11 +110,10 @@ def rank(
     return head + tail
 
 
-def answerable(scores: list[float], features: list[dict[str, float]]) -> dict[str, float]:
+def answerable(features: list[dict[str, float]]) -> dict[str, float]:
     """What a question's best candidates (best first) say of it: is its answer in the archive?"""
     best = features[0]
     return {
-        "top_score": scores[0],
         "similarity": best.get("similarity", 0.0),
         "best_similarity": max(f.get("similarity", 0.0) for f in features[:10]),
         "title_similarity": best.get("title_similarity", 0.0),
