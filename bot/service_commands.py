@@ -49,13 +49,6 @@ def evaluate(args, settings: Settings, data_dir: Path) -> int:
             f"{absent.nearest:.1f}% offered the nearest story"
         )
     return 0
-    k1, k3, k5 = (report.answered_at[k] for k in (1, 3, 5))
-    print(f"{args.file.name}: {len(articles)} articles, {report.questions} questions")
-    print(f"ans@1 {k1:.1f}  ans@3 {k3:.1f}  ans@5 {k5:.1f}", end="  ")
-    print(f"top quote {report.mean_top_quote_chars:.0f} chars")
-    print(f"per question: median {report.median_ms:.1f} ms, p95 {report.p95_ms:.1f} ms;", end=" ")
-    print(f"{report.no_answer} without any quote")
-    return 0
 
 
 def open_feedback(data_dir: Path):

@@ -241,3 +241,7 @@ def test_eval_reports_recall_and_the_false_answers_of_another_sets_questions(cli
     assert figures["candidate_recall"] == 100.0
     assert figures["absent"]["questions"] == 1
     assert figures["absent"]["answered"] == 0.0
+    status, out, err = cli("eval", "--absent", str(orchard), str(ferry))
+    assert status == 0, err
+    assert "ans@1 100.0" in out and "candidate recall 100.0" in out
+    assert "orchard.json, asked of this archive: 1 questions, 0.0% given a quote" in out
