@@ -104,6 +104,7 @@ def evaluate(
 
 
 def ask_all(archive: Archive, questions, on_question=None) -> list[Asked]:
+    """Ask each question of the whole archive, keeping how each went."""
     asked = []
     for question in questions:
         started = time.perf_counter()
