@@ -45,6 +45,11 @@ class Article:
     # `source` was read from a line naming the story's original outlet ("Click here to read
     # the original…", "Originally published by…"): this copy credits that outlet.
     credits_source: bool = field(default=False, compare=False)
+    categories: tuple[str, ...] = ()  # the source's own sections or tags (a CMS's categories)
+    # Citation fields the source did not give, which the reader made ("title": from the text).
+    derived: tuple[str, ...] = ()
+    # What the reader left out and why ("Date: Tuesday" is no date), for the ingest report.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @cached_property
     def id(self) -> str:
@@ -62,6 +67,8 @@ class Article:
         """Changes whenever anything the index or a citation shows changes."""
         shown = [self.title, self.author, self.source, self.source_url, self.url]
         shown += [self.published, self.updated, [[p.heading, p.text] for p in self.paragraphs]]
+        if self.categories or self.derived:  # (absent, the hashes of earlier versions hold)
+            shown += [list(self.categories), list(self.derived)]
         return hashlib.sha256(json.dumps(shown).encode("utf-8")).hexdigest()[:16]
 
     @property
