@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
 from bot.config import Settings
 from index.errors import InputError
 
+log = logging.getLogger(__name__)
 COMPACT_ABOVE = 8  # index segments beyond which ingest suggests `compact`
+FEEDBACK_FILE = "feedback.sqlite3"  # votes and the question log, in the data directory
 
 
 def open_archive(settings: Settings, data_dir: Path):
     from index.archive import Archive
 
     return Archive(data_dir, max_question_chars=settings.max_question_chars)
+
+
+def open_feedback(settings: Settings, data_dir: Path):
+    """The votes and the question log (kept `QUESTION_LOG_DAYS` days)."""
+    from index.feedback import FeedbackStore
+
+    return FeedbackStore(data_dir / FEEDBACK_FILE, question_days=settings.question_log_days)
 
 
 def ingest(args, settings: Settings, data_dir: Path) -> int:
@@ -92,12 +102,16 @@ def readable(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def answer_one(archive, question: str, args) -> int:
+def answer_one(archive, question: str, args, *, feedback=None, asker: str | None = None) -> int:
+    """Answer and print; with `feedback`, the question is logged as asked at the console."""
     from bot.render.jsonout import answer_json
     from bot.render.plain import render_answer
+    from index import asking
 
     try:
-        answer = archive.ask(question, limit=args.limit)
+        answer = asking.ask(
+            archive, feedback, question, platform="console", asker=asker, limit=args.limit
+        ).answer
     except InputError as error:
         if not getattr(args, "json", False):
             print(f"error: {error}", file=sys.stderr)
@@ -184,14 +198,44 @@ def check(args, settings: Settings, data_dir: Path) -> int:
 
 def console(args, settings: Settings, data_dir: Path) -> int:
     with open_archive(settings, data_dir) as archive:
+        feedback = _question_log(settings, data_dir)
+        asker = _local_user()
         print(f"{archive.store.count()} article(s) in {data_dir}. Ask a question; Ctrl-D to quit.")
-        while True:
-            try:
-                question = input("question> ").strip()
-            except EOFError:
-                print()
-                return 0
-            if question.lower() in ("quit", "exit", ":q"):
-                return 0
-            if question:
-                answer_one(archive, question, args)
+        try:
+            while True:
+                try:
+                    question = input("question> ").strip()
+                except EOFError:
+                    print()
+                    return 0
+                if question.lower() in ("quit", "exit", ":q"):
+                    return 0
+                if question:
+                    answer_one(archive, question, args, feedback=feedback, asker=asker)
+        finally:
+            if feedback:
+                feedback.close()
+
+
+def _question_log(settings: Settings, data_dir: Path):
+    """Where the console logs questions: None when QUESTION_LOG_DAYS is 0, or when the store
+    cannot be opened (the console answers all the same)."""
+    import sqlite3
+
+    if not settings.question_log_days:
+        return None
+    try:
+        return open_feedback(settings, data_dir)
+    except (sqlite3.Error, OSError) as error:
+        log.warning("Questions asked here will not be logged: %s: %s", type(error).__name__, error)
+        return None
+
+
+def _local_user() -> str | None:
+    """Who asks at the console: the account's name (the question log keeps it hashed)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid, as in some containers
+        return None

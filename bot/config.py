@@ -26,6 +26,7 @@ class Settings:
     allow_private_urls: bool = False
     log_level: str = "WARNING"
     rate_limit_per_minute: int = 10  # questions per user per minute in chat; 0: no limit
+    question_log_days: int = 90  # days the questions asked are kept; 0: none is logged
     # Watched feeds (`watch`, and the chat bots in the background)
     feeds: tuple[str, ...] = ()
     feeds_every_minutes: float = 15.0
@@ -60,6 +61,7 @@ class Settings:
                 env, "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
             rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),
+            question_log_days=_int(env, "QUESTION_LOG_DAYS", cls.question_log_days),
             feeds=tuple(_feeds(env, "FEEDS")),
             feeds_every_minutes=_minutes(env, "FEEDS_EVERY", cls.feeds_every_minutes),
             fetch_full_text=_bool(env, "FETCH_FULL_TEXT", cls.fetch_full_text),

@@ -33,6 +33,7 @@ from bot.render.embeds import (
     text_message,
 )
 from bot.watching import BackgroundWatcher
+from index import asking
 from index.archive import Archive
 from index.errors import InputError
 from index.feedback import FeedbackStore
@@ -220,16 +221,41 @@ class NewsBot(discord.Client):
 
     # --- answering ---------------------------------------------------------------------------
 
-    async def answer(self, question: str, context: str | None = None, offset: int = 0) -> Message:
-        """Quotes offset+1 .. offset+QUOTES_SHOWN for a question, recorded for the buttons."""
+    async def answer(
+        self,
+        question: str,
+        context: str | None = None,
+        offset: int = 0,
+        *,
+        asker: int | None = None,
+        question_id: str | None = None,
+    ) -> Message:
+        """Quotes offset+1 .. offset+QUOTES_SHOWN for a question, recorded for the buttons.
+
+        A new question names its `asker` and is logged; "More" names the logged question."""
         limit = offset + QUOTES_SHOWN + 1
-        found = await asyncio.to_thread(self.archive.ask, question, limit, context)
+        if asker is None:
+            found = await asyncio.to_thread(self.archive.ask, question, limit, context)
+        else:
+            asked = await asyncio.to_thread(
+                asking.ask,
+                self.archive,
+                self.feedback,
+                question,
+                platform="discord",
+                asker=str(asker),
+                limit=limit,
+                context=context,
+            )
+            found, question_id = asked.answer, asked.question_id
         page = found.quotes[offset : offset + QUOTES_SHOWN]
         more = len(found.quotes) > offset + QUOTES_SHOWN and offset + QUOTES_SHOWN < MAX_SHOWN
         answer_id = None
         if page:
             record = self.feedback.record_answer
-            answer_id = await asyncio.to_thread(record, "discord", question, page, context)
+            answer_id = await asyncio.to_thread(
+                record, "discord", question, page, context, question_id
+            )
         shown = dataclasses.replace(found, quotes=page)
         more_from = offset + QUOTES_SHOWN if more else None
         return answer_message(shown, answer_id=answer_id, more_from=more_from)
@@ -254,7 +280,7 @@ class NewsBot(discord.Client):
         if self.allowed(interaction.user.id) is not Verdict.ALLOW:
             await tell(interaction, self.slow_down())
             return
-        work = self.answer(question)
+        work = self.answer(question, asker=interaction.user.id)
         shown = await respond(
             interaction, work, ephemeral=private, defer_after=self.defer_after, action="answer"
         )
@@ -290,7 +316,7 @@ class NewsBot(discord.Client):
         if shown is None:
             await tell(interaction, text_message("That answer is not on record any more."))
             return
-        work = self.answer(shown.question, shown.context, offset)
+        work = self.answer(shown.question, shown.context, offset, question_id=shown.question_id)
         await respond(
             interaction, work, ephemeral=True, defer_after=self.defer_after, action="show more"
         )

@@ -50,7 +50,9 @@ async def _answer(bot: NewsBot, message: discord.Message) -> None:
     if verdict is not Verdict.ALLOW:
         return
     context = await first_question(bot, message)
-    answer = await safely(bot.answer(question, context), "answer a mention")
+    answer = await safely(
+        bot.answer(question, context, asker=message.author.id), "answer a mention"
+    )
     sent = await reply(message, answer)
     bot.remember(sent and sent.id, context or question)
 

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.archive_commands import open_archive
+from bot.archive_commands import open_archive, open_feedback
 from bot.config import Settings
 
 
@@ -51,19 +51,15 @@ def evaluate(args, settings: Settings, data_dir: Path) -> int:
     return 0
 
 
-def open_feedback(data_dir: Path):
-    from index.feedback import FeedbackStore
-
-    return FeedbackStore(data_dir / "feedback.sqlite3")
-
-
 def slack(args, settings: Settings, data_dir: Path) -> int:
     settings.require_slack(http=args.http)
     from bot.slack_app import run
 
     with open_archive(settings, data_dir) as archive:
         archive.warm_up()
-        return run(settings, archive, open_feedback(data_dir), http=args.http, port=args.port)
+        return run(
+            settings, archive, open_feedback(settings, data_dir), http=args.http, port=args.port
+        )
 
 
 def discord(args, settings: Settings, data_dir: Path) -> int:
@@ -72,11 +68,11 @@ def discord(args, settings: Settings, data_dir: Path) -> int:
 
     with open_archive(settings, data_dir) as archive:
         archive.warm_up()
-        return run(settings, archive, open_feedback(data_dir))
+        return run(settings, archive, open_feedback(settings, data_dir))
 
 
 def feedback(args, settings: Settings, data_dir: Path) -> int:
-    store = open_feedback(data_dir)
+    store = open_feedback(settings, data_dir)
     votes = store.votes()
     store.close()
     if args.json:

@@ -9,6 +9,7 @@ from bot.ratelimit import RateLimiter, Verdict
 from bot.render import blocks
 from bot.slack_replies import Place, Replier
 from bot.slack_state import SlackState
+from index import asking
 from index.archive import Archive
 from index.feedback import FeedbackStore
 
@@ -44,11 +45,22 @@ class Asker:
             context = None
             if place.thread_ts:
                 context = self.state.thread_question(place.channel, place.thread_ts)
-            answer = self.archive.ask(question, limit=blocks.MAX_QUOTES, context=context)
+            asked = asking.ask(
+                self.archive,
+                self.feedback,
+                question,
+                platform=SURFACE,
+                asker=place.user,
+                limit=blocks.MAX_QUOTES,
+                context=context,
+            )
+            answer = asked.answer
             answer_id = None
             if answer.quotes:
                 shown = blocks.visible(answer)
-                answer_id = self.feedback.record_answer(SURFACE, answer.question, shown, context)
+                answer_id = self.feedback.record_answer(
+                    SURFACE, answer.question, shown, context, asked.question_id
+                )
             message = blocks.answer_message(answer, answer_id=answer_id, asked_by=asked_by)
             ts = self.replier.post(place, message)
             root = place.thread_ts or ts
@@ -73,7 +85,11 @@ class Asker:
             answer_id = None
             if quotes:
                 answer_id = self.feedback.record_answer(
-                    SURFACE, shown_before.question, quotes, shown_before.context
+                    SURFACE,
+                    shown_before.question,
+                    quotes,
+                    shown_before.context,
+                    shown_before.question_id,
                 )
             message = blocks.answer_message(
                 answer, answer_id=answer_id, shown=shown, asked_by=wanted.get("by")
