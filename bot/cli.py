@@ -6,9 +6,10 @@ import argparse
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
-from bot import archive_commands, service_commands
+from bot import archive_commands, service_commands, stats_command
 from bot.config import ConfigError, Settings
 from index.errors import InputError, ModelMissing
 
@@ -224,7 +225,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     feedback.add_argument("--json", action="store_true", help="print a JSON array")
     feedback.set_defaults(run=service_commands.feedback)
+
+    stats = commands.add_parser(
+        "stats",
+        parents=[data],
+        help="what the newsroom asks: questions per day, answered share, times, votes",
+        description="Figures from the question log (questions asked in Slack, Discord and the "
+        "console, kept QUESTION_LOG_DAYS days): questions per day, the share answered, median "
+        "and 95th-percentile answer time, the 👍/👎 votes, the most asked articles, and the "
+        "unanswered questions asked most (letter case and spacing aside). Days are in UTC.",
+    )
+    stats.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="from this day on")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument(
+        "--plot", type=Path, metavar="FILE.png", help="also draw questions and no-answer per day"
+    )
+    stats.set_defaults(run=stats_command.stats)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _minutes(text: str) -> float:

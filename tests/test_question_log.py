@@ -1,0 +1,167 @@
+"""The question log: kept QUESTION_LOG_DAYS days, pruned as questions arrive and at start, off
+at 0, and never in the way of an answer (real archive, real SQLite, the Slack bot over HTTP)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.render.blocks import ACTION_VOTE_UP
+from index import asking
+from index.feedback import FeedbackStore
+from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
+
+GUARANTORS = "who are the proposed guarantors?"
+SECRET_QUESTION = "who are the proposed guarantors of the sealed deal?"
+
+
+def feedback_path(archive):
+    return archive.data_dir / "feedback.sqlite3"
+
+
+def log_at(archive, when: datetime, question: str, days: int = 90) -> None:
+    """Ask through the real seam with the log's clock set to `when`."""
+    store = FeedbackStore(feedback_path(archive), question_days=days, clock=lambda: when)
+    try:
+        assert asking.ask(archive, store, question, platform="console", asker="x").question_id
+    finally:
+        store.close()
+
+
+def test_each_question_is_logged_with_its_outcome(seeded):
+    store = FeedbackStore(feedback_path(seeded))
+    try:
+        answered = asking.ask(seeded, store, GUARANTORS, platform="slack", asker="U1", limit=3)
+        refused = asking.ask(seeded, store, "zeppelin festival?", platform="discord", asker="7")
+        facts = asking.ask(
+            seeded, store, "who wrote the lavrov article?", platform="console", asker=None
+        )
+        logged = {q.id: q for q in store.logged_questions()}
+    finally:
+        store.close()
+    first = logged[answered.question_id]
+    assert first.answered and first.quotes == len(answered.answer.quotes) > 0
+    assert (first.platform, first.question) == ("slack", GUARANTORS)
+    assert first.article_id == answered.answer.quotes[0].citation.article_id
+    assert first.article_title == "Lavrov meet the press"
+    assert first.ms > 0
+    assert datetime.fromisoformat(first.asked_at).utcoffset() == timedelta(0)
+    second = logged[refused.question_id]
+    assert not second.answered and second.quotes == 0 and second.article_id is None
+    third = logged[facts.question_id]  # a question about the article, answered from its record
+    assert third.answered and third.article_title == "Lavrov meet the press"
+    assert third.asker is None
+
+
+def test_old_questions_are_pruned_as_new_ones_arrive(seeded):
+    now = datetime.now(UTC)
+    store = FeedbackStore(feedback_path(seeded))  # open before the old questions are there
+    try:
+        log_at(seeded, now - timedelta(days=100), "a question from last season")
+        log_at(seeded, now - timedelta(days=89), "a question from last month")
+        assert len(store.logged_questions()) == 2
+        asking.ask(seeded, store, GUARANTORS, platform="slack", asker="U1")
+        kept = [q.question for q in store.logged_questions()]
+    finally:
+        store.close()
+    assert kept == ["a question from last month", GUARANTORS]
+
+
+def test_old_questions_are_pruned_at_start_after_question_log_days(seeded, cli, monkeypatch):
+    now = datetime.now(UTC)
+    log_at(seeded, now - timedelta(days=100), "a question from last season")
+    store = FeedbackStore(feedback_path(seeded))  # the default: 90 days
+    try:
+        assert store.logged_questions() == []
+    finally:
+        store.close()
+
+    log_at(seeded, now - timedelta(days=2), "from the day before yesterday")
+    log_at(seeded, now - timedelta(hours=1), "from an hour ago")
+    monkeypatch.setenv("QUESTION_LOG_DAYS", "1")
+    status, out, _ = cli("stats", "--json")
+    assert status == 0 and '"questions": 1' in out
+    status, out, _ = cli("console", stdin=f"{GUARANTORS}\n")
+    assert status == 0 and "guarantors" in out
+    store = FeedbackStore(feedback_path(seeded), question_days=1)
+    try:
+        kept = [q.question for q in store.logged_questions()]
+    finally:
+        store.close()
+    assert kept == ["from an hour ago", GUARANTORS]
+
+
+def test_zero_days_logs_nothing(seeded, cli, monkeypatch):
+    monkeypatch.setenv("QUESTION_LOG_DAYS", "0")
+    status, out, _ = cli("console", stdin=f"{GUARANTORS}\nzeppelin festival?\n")
+    assert status == 0 and "guarantors" in out
+    assert not feedback_path(seeded).exists()
+    assert not (seeded.data_dir / "questions.salt").exists()
+
+    # the chat bots keep their votes store, but no question goes into it
+    store = FeedbackStore(feedback_path(seeded), question_days=0)
+    try:
+        with (
+            FakeSlack() as fake,
+            RunningBot(fake, settings_for(fake), seeded, store, http=True) as bot,
+        ):
+            bot.event(mention(GUARANTORS))
+            [posted] = fake.wait_for_calls("chat.postMessage")
+        assert "group of guarantors" in str(posted.args["blocks"]).replace("*", "")
+        assert store.logged_questions() == []
+        assert not (seeded.data_dir / "questions.salt").exists()
+    finally:
+        store.close()
+    status, out, err = cli("stats")
+    assert status == 0 and "no questions logged" in out
+    assert "QUESTION_LOG_DAYS is 0" in err
+
+
+def break_the_log(archive) -> None:
+    """From outside the bot, as a full disk would: every insert into the log fails."""
+    FeedbackStore(feedback_path(archive)).close()
+    with sqlite3.connect(feedback_path(archive)) as db:
+        db.execute(
+            "CREATE TRIGGER no_room BEFORE INSERT ON questions"
+            " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+
+
+def test_a_log_that_cannot_be_written_never_stops_the_answer(seeded, cli, caplog):
+    break_the_log(seeded)
+    with caplog.at_level(logging.WARNING):
+        status, out, _ = cli("console", stdin=f"{SECRET_QUESTION}\n")
+    assert status == 0 and "group of guarantors" in out
+    [warning] = [r for r in caplog.records if r.name == "index.asking"]
+    assert warning.levelno == logging.WARNING
+    assert "disk is full" in warning.getMessage()
+    assert "sealed" not in warning.getMessage()  # the question is not repeated in the log
+
+
+def test_in_slack_too_the_answer_goes_out_with_its_buttons(seeded, caplog):
+    break_the_log(seeded)
+    store = FeedbackStore(feedback_path(seeded))
+    try:
+        with (
+            caplog.at_level(logging.WARNING),
+            FakeSlack() as fake,
+            RunningBot(fake, settings_for(fake), seeded, store, http=True) as bot,
+        ):
+            bot.event(mention(GUARANTORS))
+            [posted] = fake.wait_for_calls("chat.postMessage")
+        assert "group of guarantors" in str(posted.args["blocks"]).replace("*", "")
+        assert ACTION_VOTE_UP in str(posted.args["blocks"])  # the answer is on record
+        assert store.logged_questions() == []
+    finally:
+        store.close()
+    assert len([r for r in caplog.records if r.name == "index.asking"]) == 1
+
+
+@pytest.mark.parametrize("value", ["-1", "ninety", "1.5"])
+def test_a_malformed_question_log_days_is_refused_by_name(cli, monkeypatch, value):
+    monkeypatch.setenv("QUESTION_LOG_DAYS", value)
+    status, _, err = cli("stats")
+    assert status == 2 and "QUESTION_LOG_DAYS" in err and value not in err
