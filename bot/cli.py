@@ -233,7 +233,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Figures from the question log (questions asked in Slack, Discord and the "
         "console, kept QUESTION_LOG_DAYS days): questions per day, the share answered, median "
         "and 95th-percentile answer time, the 👍/👎 votes, the most asked articles, and the "
-        "unanswered questions asked most (letter case and spacing aside). Days are in UTC.",
+        "unanswered questions asked most (letter case, spacing and a closing ? aside). Days are "
+        "in UTC.",
     )
     stats.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="from this day on")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")

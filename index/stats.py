@@ -84,8 +84,9 @@ def summarize(rows: list[LoggedQuestion], since: str | None = None, top: int = T
 
 
 def same_question(text: str) -> str:
-    """What makes two questions the same one: their words, letter case and spacing aside."""
-    return " ".join(text.split()).casefold()
+    """What makes two questions the same one: their words, letter case, spacing and the marks
+    that end them aside."""
+    return " ".join(text.split()).casefold().rstrip("?!.？！。 ")
 
 
 def _days(rows: list[LoggedQuestion]) -> list[Day]:

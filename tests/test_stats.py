@@ -71,7 +71,7 @@ def ask_in_discord(seeded, store) -> None:
 def test_stats_shows_what_was_asked_in_slack_discord_and_the_console(seeded, store, cli):
     ask_in_slack(seeded, store)
     ask_in_discord(seeded, store)
-    status, out, err = cli("console", stdin=f"{GUARANTORS}\n  What about the zeppelin festival? \n")
+    status, out, err = cli("console", stdin=f"{GUARANTORS}\n  What about the zeppelin festival \n")
     assert status == 0 and "guarantors" in out
 
     status, out, err = cli("stats", "--json")
