@@ -26,7 +26,7 @@ in the current directory (see .env.example)."""
 def main(argv: list[str] | None = None) -> int:
     from dotenv import load_dotenv
 
-    from bot import redact
+    from bot import logs
 
     env_file = Path.cwd() / ".env"
     load_dotenv(env_file)
@@ -36,11 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":  # their complaints about a page repeat our own clear error
-        for noisy in ("trafilatura", "htmldate", "courlan"):
-            logging.getLogger(noisy).setLevel(logging.CRITICAL)
-    redact.install(settings.secrets())
+    logs.configure(settings.log_level, settings.log_format, settings.secrets())
     _warn_if_shared(env_file, settings)
     data_dir = Path(args.data) if args.data else settings.data_dir
     try:
@@ -83,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the data directory (default: the BOT_DATA_DIR setting, else ./data)",
     )
+    health = argparse.ArgumentParser(add_help=False)
+    health.add_argument(
+        "--health-port",
+        type=_positive,
+        metavar="PORT",
+        help="serve GET /healthz on 127.0.0.1:PORT (200 when healthy, else 503 and why)",
+    )
 
     ingest = commands.add_parser(
         "ingest",
@@ -117,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
 
     watch = commands.add_parser(
         "watch",
-        parents=[data],
+        parents=[data, health],
         help="poll RSS and Atom feeds and ingest their new and changed entries",
         description="Poll feeds and ingest new and changed entries, with conditional requests "
         "(a feed that has not changed sends nothing). The feeds given are added to the data "
@@ -201,7 +204,7 @@ def _parser() -> argparse.ArgumentParser:
 
     slack = commands.add_parser(
         "slack",
-        parents=[data],
+        parents=[data, health],
         help="run the Slack bot (Socket Mode, or --http for the Events API)",
         description="Run the Slack bot. Socket Mode by default (SLACK_BOT_TOKEN and "
         "SLACK_APP_TOKEN); with --http, serve the Events API, slash commands and "
@@ -214,9 +217,14 @@ def _parser() -> argparse.ArgumentParser:
 
     discord = commands.add_parser(
         "discord",
-        parents=[data],
+        parents=[data, health],
         help="run the Discord bot",
-        description="Run the Discord bot (DISCORD_TOKEN): slash commands and mentions.",
+        description="Run the Discord bot (DISCORD_TOKEN): slash commands and mentions. The "
+        "slash commands are sent to Discord only when they differ from the last ones sent "
+        "(a hash is kept in the data directory), or with --sync.",
+    )
+    discord.add_argument(
+        "--sync", action="store_true", help="send the slash commands to Discord even if unchanged"
     )
     discord.set_defaults(run=service_commands.discord)
 

@@ -25,6 +25,7 @@ class Settings:
     fetch_timeout: float = 10.0
     allow_private_urls: bool = False
     log_level: str = "WARNING"
+    log_format: str = "text"  # "text" or "json" (one object a line); bot/logs.py
     rate_limit_per_minute: int = 10  # questions per user per minute in chat; 0: no limit
     question_log_days: int = 90  # days the questions asked are kept; 0: none is logged
     # Watched feeds (`watch`, and the chat bots in the background)
@@ -60,6 +61,7 @@ class Settings:
             log_level=_choice(
                 env, "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
+            log_format=_choice(env, "LOG_FORMAT", "TEXT", ("TEXT", "JSON")).lower(),
             rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),
             question_log_days=_int(env, "QUESTION_LOG_DAYS", cls.question_log_days),
             feeds=tuple(_feeds(env, "FEEDS")),

@@ -8,18 +8,20 @@ import dataclasses
 import logging
 import re
 import signal
-from collections import OrderedDict
 from collections.abc import Callable
 
 import aiohttp
 import discord
 from discord import app_commands
 
+from bot import health
 from bot.announce import Announcement, NewStory
+from bot.chat_state import ChatState
 from bot.config import Settings
 from bot.discord_commands import add_commands
 from bot.discord_endpoints import endpoints, intents, invite_url
 from bot.discord_mentions import answer_mention
+from bot.discord_sync import HASH_FILE, SyncedHashes, sync_if_changed
 from bot.discord_ui import APOLOGY, AnswerButton, message_kwargs, respond, tell
 from bot.ratelimit import RateLimiter, Verdict
 from bot.render.embeds import (
@@ -42,12 +44,19 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 1.5  # seconds to wait for an answer before telling Discord "thinking…"
 MAX_SHOWN = 30  # the "More" button stops after this many quotes
-THREADS_KEPT = 10_000  # answer messages remembered for follow-up replies
+STATE_FILE = "discord.sqlite3"  # the answers sent, for follow-ups (bot/chat_state.py)
 NEWS_TIMEOUT = 60.0  # seconds the watcher's thread waits for an announcement to be sent
 SLOW_DOWN = "You are asking quickly: the limit is {n} per minute. Please wait a moment."
 
 
-def run(settings: Settings, archive: Archive, feedback: FeedbackStore) -> int:
+def run(
+    settings: Settings,
+    archive: Archive,
+    feedback: FeedbackStore,
+    *,
+    sync: bool = False,
+    health_port: int | None = None,
+) -> int:
     """`python -m bot discord`: run until Ctrl-C or SIGTERM; 0 on a clean stop, else 1."""
 
     async def main() -> int:
@@ -56,7 +65,9 @@ def run(settings: Settings, archive: Archive, feedback: FeedbackStore) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
-        return await serve(settings, archive, feedback, stop=stop)
+        return await serve(
+            settings, archive, feedback, stop=stop, sync=sync, health_port=health_port
+        )
 
     return asyncio.run(main())
 
@@ -69,8 +80,13 @@ async def serve(
     stop: asyncio.Event | None = None,
     announce: Callable[[str], None] = print,
     defer_after: float = DEFER_AFTER,
+    sync: bool = False,
+    health_port: int | None = None,
 ) -> int:
-    """Connect and answer until `stop` is set (0) or the connection fails for good (1)."""
+    """Connect and answer until `stop` is set (0) or the connection fails for good (1).
+
+    `sync`: overwrite the slash commands even if unchanged; `health_port`: serve GET /healthz
+    on 127.0.0.1 there."""
     stop = stop or asyncio.Event()
     redact = _Redact(settings.discord_token)
     handlers = [*logging.getLogger().handlers, logging.lastResort]
@@ -78,15 +94,18 @@ async def serve(
         handler.addFilter(redact)
     try:
         with endpoints(settings.discord_api_base, settings.discord_gateway_url):
-            bot = NewsBot(settings, archive, feedback, announce=announce, defer_after=defer_after)
+            bot = NewsBot(
+                settings, archive, feedback, announce=announce, defer_after=defer_after, sync=sync
+            )
             async with bot:
-                running = asyncio.create_task(bot.start(settings.discord_token))
-                stopping = asyncio.create_task(stop.wait())
-                await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                stopping.cancel()
-                if not running.done():
-                    await bot.close()
-                return _exit_status(await asyncio.gather(running, return_exceptions=True))
+                with health.serving(bot.health, health_port):
+                    running = asyncio.create_task(bot.start(settings.discord_token))
+                    stopping = asyncio.create_task(stop.wait())
+                    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    stopping.cancel()
+                    if not running.done():
+                        await bot.close()
+                    return _exit_status(await asyncio.gather(running, return_exceptions=True))
     finally:
         for handler in filter(None, handlers):
             handler.removeFilter(redact)
@@ -147,11 +166,18 @@ class NewsBot(discord.Client):
         *,
         announce: Callable[[str], None] = print,
         defer_after: float = DEFER_AFTER,
+        sync: bool = False,
     ):
         # discord.py's own switches for its "voice will NOT be supported" start-up warnings:
         # this bot never joins voice, so they would only puzzle whoever reads the log.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        # Debug events: on_socket_raw_receive, for every gateway message (heartbeat ACKs too),
+        # tells the health check when Discord was last heard from.
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            enable_debug_events=True,
+        )
         self.settings = settings
         self.archive = archive
         self.feedback = feedback
@@ -160,7 +186,10 @@ class NewsBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._command_failed)
         self._announce = announce
-        self._threads: OrderedDict[int, str] = OrderedDict()  # answer message -> 1st question
+        self._force_sync = sync
+        self.synced = SyncedHashes(archive.data_dir / HASH_FILE)
+        self.state = ChatState(archive.data_dir / STATE_FILE)  # answer -> its 1st question
+        self.heard = health.Heard()
         self._news_loop: asyncio.AbstractEventLoop | None = None
         news = settings.discord_news_channel
         self.watching = BackgroundWatcher(
@@ -170,6 +199,9 @@ class NewsBot(discord.Client):
             where=f"DISCORD_NEWS_CHANNEL {news}",
         )
         add_commands(self)
+        self.health = health.HealthCheck(
+            archive, "discord", watcher=self.watching.alive, link=self._link, platform="Discord"
+        )
 
     async def setup_hook(self) -> None:
         self._news_loop = asyncio.get_running_loop()  # where the watcher's thread sends news
@@ -185,19 +217,21 @@ class NewsBot(discord.Client):
             await self._sync(None)
 
     async def _sync(self, guild: discord.Object | None) -> None:
-        where = f"server {guild.id}" if guild else "all servers (may take up to an hour)"
-        try:
-            synced = await self.tree.sync(guild=guild)
-        except discord.Forbidden:
-            log.error("Could not sync slash commands to %s: invite the bot with the link", where)
-        except discord.HTTPException as error:
-            log.error("Could not sync slash commands to %s: HTTP %s", where, error.status)
-        else:
-            log.info("Synced %d slash commands to %s", len(synced), where)
+        app = self.application_id
+        await sync_if_changed(self.tree, self.synced, app, guild, force=self._force_sync)
+
+    async def on_socket_raw_receive(self, _message: str) -> None:
+        self.heard.note()
+
+    def _link(self) -> health.Link:
+        """Connected (the gateway open and READY), and when it last sent anything."""
+        connected = not self.is_closed() and self.is_ready() and self.ws is not None
+        return health.Link(connected, self.heard.at)
 
     async def close(self) -> None:
         await super().close()
         await asyncio.to_thread(self.watching.close)
+        await asyncio.to_thread(self.state.close)
 
     def _post_news(self, announcement: Announcement) -> None:
         """From the watcher's thread: send an announcement on the bot's loop, and wait for it."""
@@ -266,15 +300,16 @@ class NewsBot(discord.Client):
     def slow_down(self) -> Message:
         return text_message(SLOW_DOWN.format(n=self.limiter.per_minute))
 
-    def first_question_of(self, message_id: int) -> str | None:
-        return self._threads.get(message_id)
+    async def first_question_of(self, channel_id: int, message_id: int) -> str | None:
+        """The first question of the conversation one of the bot's answers belongs to."""
+        return await asyncio.to_thread(self.state.thread_question, str(channel_id), str(message_id))
 
-    def remember(self, message_id: int | None, first_question: str) -> None:
+    async def remember(self, channel_id: int, message_id: int | None, first_question: str) -> None:
+        """Keep an answer's conversation (in the data directory: restarts keep it too)."""
         if message_id is None:
             return
-        self._threads[message_id] = first_question
-        while len(self._threads) > THREADS_KEPT:
-            self._threads.popitem(last=False)
+        remember = self.state.remember_thread
+        await asyncio.to_thread(remember, str(channel_id), str(message_id), first_question)
 
     async def ask_command(self, interaction: discord.Interaction, question: str, *, private: bool):
         if self.allowed(interaction.user.id) is not Verdict.ALLOW:
@@ -285,7 +320,7 @@ class NewsBot(discord.Client):
             interaction, work, ephemeral=private, defer_after=self.defer_after, action="answer"
         )
         if not private:
-            self.remember(shown, question)
+            await self.remember(interaction.channel_id, shown, question)
 
     async def on_message(self, message: discord.Message) -> None:
         await answer_mention(self, message)

@@ -1,5 +1,5 @@
-"""The slash commands: /ask, /sources and /help for everyone; /ingest, /remove and /feeds for
-moderators."""
+"""The slash commands: /ask, /sources and /help for everyone; /ingest, /remove and the /feeds
+group (list, add, remove) for moderators."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from bot.render.embeds import (
 )
 from bot.render.feeds import feeds_text
 from bot.render.help import ask_option_description
-from index.errors import InputError
 from index.fetch import Fetcher
 from index.ingest import ingest
 
@@ -85,21 +84,31 @@ def add_commands(bot: NewsBot) -> None:
             interaction, work, ephemeral=True, defer_after=bot.defer_after, action="remove"
         )
 
-    @app_commands.command(name="feeds", description="List, add or remove the watched feeds")
-    @app_commands.describe(
-        add="An RSS or Atom feed's http:// or https:// link to start watching",
-        remove="A watched feed's link to stop watching",
+    feeds = app_commands.Group(
+        name="feeds", description="The watched feeds: list, add or remove", guild_only=True
     )
-    @app_commands.guild_only()
-    async def feeds(
-        interaction: discord.Interaction, add: str | None = None, remove: str | None = None
-    ):
+
+    async def manage_feeds(interaction: discord.Interaction, order: str) -> None:
         if await _refused(interaction, editor_role, "manage the watched feeds"):
             return
-        work = _feeds(bot, add, remove, str(interaction.user.id))
+        work = _feeds(bot, order, str(interaction.user.id))
         await respond(
             interaction, work, ephemeral=True, defer_after=bot.defer_after, action="feeds"
         )
+
+    @feeds.command(name="list", description="The watched feeds and how their last polls went")
+    async def feeds_list(interaction: discord.Interaction):
+        await manage_feeds(interaction, "list")
+
+    @feeds.command(name="add", description="Start watching an RSS or Atom feed")
+    @app_commands.describe(url="The feed's http:// or https:// link")
+    async def feeds_add(interaction: discord.Interaction, url: str):
+        await manage_feeds(interaction, f"add {url.strip()}")
+
+    @feeds.command(name="remove", description="Stop watching a feed")
+    @app_commands.describe(url="The watched feed's link, as /feeds list shows it")
+    async def feeds_remove(interaction: discord.Interaction, url: str):
+        await manage_feeds(interaction, f"remove {url.strip()}")
 
     for command in (ingest_command, remove, feeds):
         if not editor_role:  # hidden from members in the menu; checked when run regardless
@@ -160,11 +169,9 @@ async def _ingest(bot: NewsBot, url: str) -> Message:
     return ingest_message(report.added, report.updated, report.failed)
 
 
-async def _feeds(bot: NewsBot, add: str | None, remove: str | None, user: str) -> Message:
-    if add and remove:
-        raise InputError("Give either add or remove, not both.")
-    text = f"add {add}" if add else f"remove {remove}" if remove else ""
-    reply = await asyncio.to_thread(bot.watching.command, text, user)
+async def _feeds(bot: NewsBot, order: str, user: str) -> Message:
+    """`list`, `add URL` or `remove URL`, as bot/watching.py reads them for Slack too."""
+    reply = await asyncio.to_thread(bot.watching.command, order, user)
     return text_message(feeds_text(reply, escape))
 
 

@@ -54,7 +54,7 @@ async def _answer(bot: NewsBot, message: discord.Message) -> None:
         bot.answer(question, context, asker=message.author.id), "answer a mention"
     )
     sent = await reply(message, answer)
-    bot.remember(sent and sent.id, context or question)
+    await bot.remember(message.channel.id, sent and sent.id, context or question)
 
 
 def question_text(message: discord.Message, bot_id: int) -> str:
@@ -74,13 +74,15 @@ def question_text(message: discord.Message, bot_id: int) -> str:
 async def first_question(bot: NewsBot, message: discord.Message) -> str | None:
     """For a reply to one of the bot's answers: the question that began the conversation.
 
-    The bot remembers the answers it sent; after a restart, the answer's vote button names
-    its record in the feedback store, which holds the question and its context.
+    The bot keeps the answers it sent in the data directory (restarts keep them); for an
+    answer sent before it kept them, the vote button names its record in the feedback store,
+    which holds the question and its context.
     """
     reference = message.reference
     if reference is None or reference.message_id is None:
         return None
-    remembered = bot.first_question_of(reference.message_id)
+    channel_id = reference.channel_id or message.channel.id
+    remembered = await bot.first_question_of(channel_id, reference.message_id)
     if remembered:
         return remembered
     replied = reference.resolved

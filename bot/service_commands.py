@@ -58,7 +58,12 @@ def slack(args, settings: Settings, data_dir: Path) -> int:
     with open_archive(settings, data_dir) as archive:
         archive.warm_up()
         return run(
-            settings, archive, open_feedback(settings, data_dir), http=args.http, port=args.port
+            settings,
+            archive,
+            open_feedback(settings, data_dir),
+            http=args.http,
+            port=args.port,
+            health_port=args.health_port,
         )
 
 
@@ -68,7 +73,8 @@ def discord(args, settings: Settings, data_dir: Path) -> int:
 
     with open_archive(settings, data_dir) as archive:
         archive.warm_up()
-        return run(settings, archive, open_feedback(settings, data_dir))
+        feedback = open_feedback(settings, data_dir)
+        return run(settings, archive, feedback, sync=args.sync, health_port=args.health_port)
 
 
 def feedback(args, settings: Settings, data_dir: Path) -> int:
@@ -105,6 +111,7 @@ def watch(args, settings: Settings, data_dir: Path) -> int:
     import threading
     from datetime import datetime
 
+    from bot import health
     from bot.watching import FEEDS_FILE, watcher_for
     from index.feeds import FeedStore
     from index.fetch import checked_url
@@ -139,7 +146,9 @@ def watch(args, settings: Settings, data_dir: Path) -> int:
             if threading.current_thread() is threading.main_thread():
                 for signum in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(signum, lambda *_: watcher.stop())
-            watcher.run(urls or None, on_cycle=cycle)
+            # No watcher thread to check: the watcher is this process's own loop.
+            with health.serving(health.HealthCheck(archive, "watch"), args.health_port):
+                watcher.run(urls or None, on_cycle=cycle)
             return 0
         finally:
             feeds.close()

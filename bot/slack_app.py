@@ -14,8 +14,9 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import slack_http, slack_text
+from bot import health, slack_http, slack_text
 from bot import slack_startup as startup
+from bot.chat_state import ChatState
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 from bot.render import blocks
@@ -24,7 +25,6 @@ from bot.slack_feeds import FeedsCommand
 from bot.slack_ingest import Ingester
 from bot.slack_news import NewsPoster
 from bot.slack_replies import Place, Replier, retry_handlers
-from bot.slack_state import SlackState
 from bot.slack_text import Command
 from bot.watching import BackgroundWatcher
 from index.archive import Archive
@@ -43,7 +43,7 @@ class SlackBot:
     app: App
     client: WebClient
     identity: dict  # auth.test: the bot's user, user_id and team
-    state: SlackState
+    state: ChatState
     executor: ThreadPoolExecutor
     watching: BackgroundWatcher
 
@@ -72,7 +72,7 @@ def build(
         listener_executor=executor,
         name="newsbot",
     )
-    state = SlackState(archive.data_dir / "slack.sqlite3")
+    state = ChatState(archive.data_dir / "slack.sqlite3")
     replier = Replier(client)
     asker = Asker(archive, feedback, state, RateLimiter(settings.rate_limit_per_minute), replier)
     news = settings.slack_news_channel
@@ -96,8 +96,10 @@ def run(
     port: int = 3000,
     host: str = "0.0.0.0",
     stop: threading.Event | None = None,
+    health_port: int | None = None,
 ) -> int:
-    """Run until Ctrl-C, SIGTERM or `stop`; returns the exit status."""
+    """Run until Ctrl-C, SIGTERM or `stop`; returns the exit status. HTTP mode answers health
+    checks on its own port; `health_port` serves them on 127.0.0.1 as well (Socket Mode)."""
     startup.require_tokens(settings, http)
     stop = stop or threading.Event()
     bot = build(settings, archive, feedback)
@@ -105,14 +107,16 @@ def run(
     try:
         with startup.stop_on_signals(stop):
             if http:
+                check = health.HealthCheck(archive, "slack-http", watcher=bot.watching.alive)
                 where = f"http://{host}:{port}{slack_http.EVENTS_PATH}"
                 print(f"Slack bot {who}: serving {where}", file=sys.stderr)
                 try:
-                    slack_http.serve(bot.app, host, port, stop)
+                    with health.serving(check, health_port):
+                        slack_http.serve(bot.app, host, port, stop, check)
                 except OSError as error:
                     raise InputError(f"cannot listen on port {port}: {error.strerror}") from None
             else:
-                _socket_mode(bot, settings, stop, who)
+                _socket_mode(bot, settings, archive, stop, who, health_port)
     finally:
         bot.close()
     return 0
@@ -121,7 +125,7 @@ def run(
 def _listen(
     app: App,
     settings: Settings,
-    state: SlackState,
+    state: ChatState,
     asker: Asker,
     ingester: Ingester,
     replier: Replier,
@@ -243,15 +247,37 @@ def _action_place(body: dict) -> Place:
     )
 
 
-def _socket_mode(bot: SlackBot, settings: Settings, stop: threading.Event, who: str) -> None:
+def _socket_mode(
+    bot: SlackBot,
+    settings: Settings,
+    archive: Archive,
+    stop: threading.Event,
+    who: str,
+    health_port: int | None,
+) -> None:
     handler = SocketModeHandler(bot.app, app_token=settings.slack_app_token, web_client=bot.client)
+    heard = health.Heard()
+    handler.client.on_message_listeners.append(lambda _message: heard.note())
+
+    def link() -> health.Link:
+        """Connected, and when Slack last sent a message or answered the client's ping."""
+        session = handler.client.current_session
+        pong = getattr(session, "last_ping_pong_time", None)  # the built-in client's
+        if pong is not None:
+            heard.note(pong)
+        return health.Link(handler.client.is_connected(), heard.at)
+
+    check = health.HealthCheck(
+        archive, "slack-socket-mode", watcher=bot.watching.alive, link=link, platform="Slack"
+    )
     try:
-        try:
-            handler.connect()
-        except SlackApiError as error:
-            raise startup.app_token_refused(error) from None
-        print(f"Slack bot {who}: connected in Socket Mode", file=sys.stderr)
-        while not stop.wait(1.0):
-            pass
+        with health.serving(check, health_port):
+            try:
+                handler.connect()
+            except SlackApiError as error:
+                raise startup.app_token_refused(error) from None
+            print(f"Slack bot {who}: connected in Socket Mode", file=sys.stderr)
+            while not stop.wait(1.0):
+                pass
     finally:
         handler.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
+from bot.chat_state import ChatState
 from bot.ratelimit import RateLimiter, Verdict
 from bot.render import blocks
 from bot.slack_replies import Place, Replier
-from bot.slack_state import SlackState
 from index import asking
 from index.archive import Archive
 from index.feedback import FeedbackStore
@@ -24,7 +24,7 @@ class Asker:
         self,
         archive: Archive,
         feedback: FeedbackStore,
-        state: SlackState,
+        state: ChatState,
         limiter: RateLimiter,
         replier: Replier,
     ):

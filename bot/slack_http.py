@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
@@ -12,24 +13,30 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot import health
+
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
+HEALTH_PATH = health.PATH
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are a few kilobytes
 
 
-def serve(app: App, host: str, port: int, stop: threading.Event) -> None:
+def serve(
+    app: App, host: str, port: int, stop: threading.Event, check: Callable[[], health.Report]
+) -> None:
     """Serve until `stop` is set; requests in flight are finished first."""
-    asyncio.run(_serve(app, host, port, stop))
+    asyncio.run(_serve(app, host, port, stop, check))
 
 
-async def _serve(app: App, host: str, port: int, stop: threading.Event) -> None:
+async def _serve(
+    app: App, host: str, port: int, stop: threading.Event, check: Callable[[], health.Report]
+) -> None:
     # Dispatch (signature check, middleware, ack) runs off the event loop; the listeners
     # themselves then run in Bolt's own worker threads.
     dispatchers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-dispatch")
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, _events_handler(app, dispatchers))
-    web_app.router.add_get(HEALTH_PATH, _health)
+    web_app.router.add_get(HEALTH_PATH, _health_handler(check, dispatchers))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
@@ -61,8 +68,14 @@ def _events_handler(app: App, dispatchers: ThreadPoolExecutor):
     return events
 
 
-async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+def _health_handler(check: Callable[[], health.Report], pool: ThreadPoolExecutor):
+    async def healthz(request: web.Request) -> web.Response:
+        loop = asyncio.get_running_loop()  # the check reads files: off the event loop
+        report = await loop.run_in_executor(pool, health.safe_report, check)
+        headers = {"Cache-Control": "no-store"}
+        return web.json_response(report.body(), status=report.status, headers=headers)
+
+    return healthz
 
 
 def to_aiohttp(response: BoltResponse) -> web.Response:

@@ -73,6 +73,10 @@ class BackgroundWatcher:
         self._thread.start()
         return self
 
+    def alive(self) -> bool:
+        """Whether the watcher's thread is running (for the health check)."""
+        return self._thread.is_alive()
+
     def close(self) -> None:
         self.watcher.stop()
         if self._thread.is_alive():
@@ -120,6 +124,6 @@ class FeedsReply:
 
 
 USAGE = (
-    "Use /feeds to list the watched feeds, /feeds add https://… to watch one, "
+    "Use /feeds list to see the watched feeds, /feeds add https://… to watch one, "
     "or /feeds remove https://… to stop."
 )

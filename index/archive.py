@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,8 @@ ANSWERS_KEPT = 256  # answers remembered for questions asked again, until the ar
 COMMIT_PASSAGES = 10_000  # passages per index commit (as whole articles): each worker holds its
 # share of a commit's postings in memory, about 100 MB per 5,000 passages
 FIRST_PART_PASSAGES = 2_500  # the workers wait while the first part is stored: kept short
+STORE_FILE = "articles.sqlite3"
+INDEX_FOLDER = "passages"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,19 @@ class Consistency:
     @property
     def ok(self) -> bool:
         return not (self.missing or self.stale or self.extra) and self.passages == self.paragraphs
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a fresh read of the archive's files found: counts, or why a part cannot be read."""
+
+    articles: int | None  # None: the store could not be read
+    passages: int | None  # None: the index could not be read
+    problems: tuple[str, ...] = ()  # one sentence per unreadable part, without paths or values
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class Archive:
@@ -60,8 +76,8 @@ class Archive:
     ):
         """`semantic=False` ranks by the lexical stage alone, without the relevance model."""
         self.data_dir = Path(data_dir)
-        self.store = ArticleStore(self.data_dir / "articles.sqlite3")
-        self.passages = PassageIndex(self.data_dir / "passages")
+        self.store = ArticleStore(self.data_dir / STORE_FILE)
+        self.passages = PassageIndex(self.data_dir / INDEX_FOLDER)
         self._answerer = Answerer(StoryPassages(self.passages, self.store), semantic=semantic)
         self._max_question_chars = max_question_chars
         self._answers: OrderedDict[tuple, tuple[tuple[int, int], Answer]] = OrderedDict()
@@ -177,6 +193,36 @@ class Archive:
                 passages=self.passages.passage_count(),
                 paragraphs=self.store.paragraph_count(),
             )
+
+    def probe(self) -> Probe:
+        """Read the store and the index afresh from disk, through connections of their own, as
+        a new process would (for health checks: the open ones may still work from memory)."""
+        problems = []
+        articles = passages = None
+        try:
+            db = sqlite3.connect(
+                f"{(self.data_dir / STORE_FILE).resolve().as_uri()}?mode=ro", uri=True
+            )
+            try:
+                articles = db.execute("SELECT count(*) FROM articles WHERE removed = 0").fetchone()[
+                    0
+                ]
+            finally:
+                db.close()
+        except sqlite3.Error as error:
+            log.warning("Health: the article store cannot be read: %s", error)
+            problems.append(f"the article store cannot be read ({type(error).__name__})")
+        for attempt in (1, 2):  # a commit may replace segments while they are being opened
+            try:
+                passages = self.passages.probe()
+                break
+            except Exception as error:  # whatever a damaged file makes Whoosh raise
+                if attempt == 2:
+                    log.warning("Health: the search index cannot be read: %r", error)
+                    problems.append(f"the search index cannot be read ({type(error).__name__})")
+        if self.passages.damage:
+            problems.append("the search index could not be opened at start")
+        return Probe(articles, passages, tuple(problems))
 
     def reindex(self) -> int:
         """Rebuild the whole search index from the store; returns the number of articles.

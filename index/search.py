@@ -266,6 +266,19 @@ class PassageIndex:
             return -1
         return self._ix.latest_generation()
 
+    def probe(self) -> int:
+        """Read the index afresh from disk, as a new process would (for health checks): its
+        table of contents, every segment and one passage's stored fields; returns how many
+        passages it holds, or raises whatever a damaged file makes Whoosh raise."""
+        ix = open_index(self.folder)
+        try:
+            with ix.searcher() as reading:
+                count = reading.doc_count()
+                next(iter(reading.all_stored_fields()), None)
+                return count
+        finally:
+            ix.close()
+
     def passage_count(self) -> int:
         with self._lock:
             return self._current_searcher().doc_count()

@@ -311,12 +311,15 @@ class FakeDiscord:
         return message
 
     async def slash(self, author: dict, name: str, **options) -> dict:
-        """A member runs a slash command; returns the interaction sent."""
+        """A member runs a slash command ("feeds add": a group's subcommand); returns the
+        interaction sent."""
+        name, _, sub = name.partition(" ")
         data = {"id": str(next(self._ids)), "name": name, "type": 1}
-        data["options"] = [
+        given = [
             {"name": key, "type": _option_type(value), "value": value}
             for key, value in options.items()
         ]
+        data["options"] = [{"name": sub, "type": 1, "options": given}] if sub else given
         return await self._interact(author, 2, data)
 
     async def click(self, author: dict, message: dict, custom_id: str) -> dict:
@@ -501,17 +504,32 @@ class BotRun:
     fake: FakeDiscord
 
 
-def run_bot(archive, feedback, scenario, *, timeout: float = 60, defer_after=None, **settings):
+def run_bot(
+    archive,
+    feedback,
+    scenario,
+    *,
+    timeout: float = 60,
+    defer_after=None,
+    sync: bool = False,
+    health_port: int | None = None,
+    prepare: Callable[[FakeDiscord], None] | None = None,
+    **settings,
+):
     """Run the real bot (bot.discord_app.serve) against a fresh fake Discord.
 
     `scenario(fake)` is awaited once the client is connected; then the bot is stopped.
     Everything is bounded by `timeout` seconds, so a broken bot fails instead of hanging.
+    `sync` and `health_port` are serve's (`discord --sync`, `--health-port`); `prepare(fake)`
+    runs before the bot starts (to make the fake fail a request, say).
     """
     from bot.config import Settings
     from bot.discord_app import DEFER_AFTER, serve
 
     async def main() -> BotRun:
         fake = await FakeDiscord(settings.pop("expected_token", TOKEN)).start()
+        if prepare is not None:
+            prepare(fake)
         config = Settings(
             discord_token=settings.pop("token", TOKEN),
             discord_api_base=fake.api_base,
@@ -528,6 +546,8 @@ def run_bot(archive, feedback, scenario, *, timeout: float = 60, defer_after=Non
                 stop=stop,
                 announce=announced.append,
                 defer_after=DEFER_AFTER if defer_after is None else defer_after,
+                sync=sync,
+                health_port=health_port,
             )
         )
         try:

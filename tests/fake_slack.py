@@ -372,9 +372,19 @@ class RunningBot:
     """`bot.slack_app.run` in a thread, exactly as `python -m bot slack` runs it; leaving the
     block stops it and waits for every answer in progress, so what it posted is final."""
 
-    def __init__(self, fake: FakeSlack, settings: Settings, archive, feedback, *, http: bool):
+    def __init__(
+        self,
+        fake: FakeSlack,
+        settings: Settings,
+        archive,
+        feedback,
+        *,
+        http: bool,
+        health_port: int | None = None,
+    ):
         self.fake = fake
         self.http = http
+        self.health_port = health_port
         self.port = free_port()
         self.stop = threading.Event()
         self.status: int | None = None
@@ -393,6 +403,7 @@ class RunningBot:
                 port=self.port,
                 host="127.0.0.1",
                 stop=self.stop,
+                health_port=self.health_port,
             )
         except BaseException as error:  # handed to the test in __exit__
             self.error = error

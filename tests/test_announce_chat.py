@@ -138,10 +138,10 @@ def test_discord_announces_new_stories_not_copies_or_corrections(archive, feedba
 
     async def scenario(fake):
         await until(lambda: len(posts(fake)) >= 3, "the first three stories")
-        added = await fake.slash(MODERATOR, "feeds", add=site.url("/harbor-daily.rss"))
+        added = await fake.slash(MODERATOR, "feeds add", url=site.url("/harbor-daily.rss"))
         await fake.responses(added)
         await until(lambda: archive.store.find(MARKET_COPY.link), "the copy to be ingested")
-        added = await fake.slash(MODERATOR, "feeds", add=site.url("/later.rss"))
+        added = await fake.slash(MODERATOR, "feeds add", url=site.url("/later.rss"))
         await fake.responses(added)
         await until(lambda: len(posts(fake)) >= 4, "the new story of the later feed")
         await until(lambda: "half past" in corrected_text(archive), "the correction")

@@ -104,34 +104,43 @@ def test_discord_moderators_manage_feeds_and_members_are_refused(archive, feedba
         raise AssertionError("waited in vain")
 
     async def scenario(fake):
-        refused = await fake.slash(MEMBER, "feeds", add=good)
+        refused = await fake.slash(MEMBER, "feeds add", url=good)
         refused = (await fake.responses(refused))[0]
-        added = (await fake.responses(await fake.slash(MODERATOR, "feeds", add=good)))[0]
+        refused_list = (await fake.responses(await fake.slash(MEMBER, "feeds list")))[0]
+        added = (await fake.responses(await fake.slash(MODERATOR, "feeds add", url=good)))[0]
         await until(lambda: archive.articles())
-        await fake.responses(await fake.slash(MODERATOR, "feeds", add=broken))
+        await fake.responses(await fake.slash(MODERATOR, "feeds add", url=broken))
         feeds = FeedStore(archive.data_dir / "feeds.sqlite3")
         await until(lambda: feeds.get(broken).failures)
         feeds.close()
-        listed = (await fake.responses(await fake.slash(MODERATOR, "feeds")))[0]
-        removed = await fake.slash(MODERATOR, "feeds", remove=broken)
+        listed = (await fake.responses(await fake.slash(MODERATOR, "feeds list")))[0]
+        removed = await fake.slash(MODERATOR, "feeds remove", url=broken)
         removed = (await fake.responses(removed))[0]
+        again = await fake.slash(MODERATOR, "feeds remove", url=broken)
+        again = (await fake.responses(again))[0]
         synced = next(c for c in fake.calls if c.method == "PUT")
-        return refused, added, listed, removed, synced
+        return refused, refused_list, added, listed, removed, again, synced
 
     run = run_bot(archive, feedback, scenario, allow_private_urls=True)
-    refused, added, listed, removed, synced = run.result
+    refused, refused_list, added, listed, removed, again, synced = run.result
 
     def content(call):
         return call.body["data"]["content"].replace("\\", "")
 
-    assert "Only members with Manage Server" in content(refused)
-    assert refused.body["data"]["flags"] & EPHEMERAL
+    for refusal in (refused, refused_list):
+        assert "Only members with Manage Server" in content(refusal)
+        assert refusal.body["data"]["flags"] & EPHEMERAL
     assert content(added).startswith(f"Now watching {good}")
     assert f"{good}: ok, polled" in content(listed)
     assert f"{broken}: failing since" in content(listed) and "500" in content(listed)
     assert content(removed).startswith(f"Stopped watching {broken}")
+    assert broken in content(again) and not content(again).startswith("Stopped")
     [feeds_command] = [c for c in synced.body if c["name"] == "feeds"]
     assert int(feeds_command["default_member_permissions"]) == MANAGE_GUILD
-    assert [o["name"] for o in feeds_command["options"]] == ["add", "remove"]
+    subcommands = {o["name"]: o for o in feeds_command["options"]}
+    assert list(subcommands) == ["list", "add", "remove"]
+    assert {o["type"] for o in subcommands.values()} == {1}  # subcommands of a group
+    assert [o["name"] for o in subcommands["add"]["options"]] == ["url"]
+    assert [o["name"] for o in subcommands["remove"]["options"]] == ["url"]
     assert [a.title for a in archive.articles()] == [STORY.title]
     assert run.status == 0

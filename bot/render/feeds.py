@@ -20,7 +20,7 @@ def feeds_text(reply: FeedsReply, escape: Callable[[str], str], now: float | Non
     if reply.kind == "already":
         return f"{url} is watched already."
     if reply.kind == "unknown":
-        return f"{url} is not a watched feed; /feeds lists them."
+        return f"{url} is not a watched feed; /feeds list shows them."
     if reply.kind == "removed":
         text = f"Stopped watching {url}. Its articles stay in the archive."
         if reply.in_setting:

@@ -1,4 +1,7 @@
-"""What the Slack bot remembers across restarts: events it handled, threads it answered in."""
+"""What a chat bot remembers across restarts: events it handled, conversations it answered in.
+
+Slack keeps it in `slack.sqlite3` (events, and threads by channel and root message), Discord
+in `discord.sqlite3` (its answers by channel and message id), both in the data directory."""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ from pathlib import Path
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (
-    key TEXT PRIMARY KEY,       -- "event:Ev123", "message:C123:1712345678.000100"
+    key TEXT PRIMARY KEY,       -- "event:Ev123", "message:C123:1712345678.000100" (Slack)
     at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS threads (
     channel TEXT NOT NULL,
-    ts TEXT NOT NULL,           -- the thread's root message
+    ts TEXT NOT NULL,           -- the thread's root message (Slack), an answer's id (Discord)
     question TEXT NOT NULL,     -- the first question asked in it: the context of follow-ups
     at REAL NOT NULL,
     PRIMARY KEY (channel, ts)
@@ -24,8 +27,9 @@ SEEN_SECONDS = 24 * 3600  # Slack retries an event for minutes, never for a day
 THREAD_SECONDS = 90 * 24 * 3600  # follow-ups in a thread older than this start afresh
 
 
-class SlackState:
-    """SQLite beside the archive; safe to share between Bolt's worker threads."""
+class ChatState:
+    """SQLite beside the archive; safe to share between threads (Bolt's workers, Discord's
+    calls off its event loop)."""
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +56,8 @@ class SlackState:
         return inserted == 1
 
     def remember_thread(self, channel: str, ts: str, question: str) -> None:
-        """Note a thread the bot answered in; its first question is kept, later ones are not."""
+        """Note a conversation the bot answered in; its first question is kept, later ones are
+        not."""
         with self._lock:
             self._db.execute(
                 "INSERT OR IGNORE INTO threads VALUES (?, ?, ?, ?)",
@@ -60,7 +65,7 @@ class SlackState:
             )
 
     def thread_question(self, channel: str, ts: str) -> str | None:
-        """The first question of a thread the bot answered in, or None for any other thread."""
+        """The first question of a conversation the bot answered in, or None for any other."""
         with self._lock:
             row = self._db.execute(
                 "SELECT question FROM threads WHERE channel = ? AND ts = ?", (channel, ts)
