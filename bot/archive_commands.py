@@ -12,6 +12,8 @@ from index.errors import InputError
 
 log = logging.getLogger(__name__)
 COMPACT_ABOVE = 8  # index segments beyond which ingest suggests `compact`
+SHOWN = 20  # errors and warnings an ingest prints (it counts them all)
+BYTES_BAR_ABOVE = 20_000_000  # bytes of files from which the progress bar counts bytes
 FEEDBACK_FILE = "feedback.sqlite3"  # votes and the question log, in the data directory
 
 
@@ -29,32 +31,36 @@ def open_feedback(settings: Settings, data_dir: Path):
 
 
 def ingest(args, settings: Settings, data_dir: Path) -> int:
-    from tqdm import tqdm
-
     from index.fetch import Fetcher
-    from index.ingest import expand, ingest
+    from index.ingest import ingest
 
     fetcher = Fetcher(
         timeout=settings.fetch_timeout,
         max_bytes=settings.max_article_bytes,
         allow_private=settings.allow_private_urls,
     )
-    total = len(expand(args.sources)[0])
-    with (
-        open_archive(settings, data_dir) as archive,
-        tqdm(total=total, unit="source", disable=None if total > 1 else True, leave=False) as bar,
-    ):
+    mapping = field_mapping(args.map, args.field)
+    with open_archive(settings, data_dir) as archive, IngestProgress(args.sources) as progress:
         report = ingest(
             archive,
             args.sources,
             fetcher=fetcher,
             max_bytes=settings.max_article_bytes,
-            on_source=lambda source: bar.update(),
+            mapping=mapping,
+            stdin=sys.stdin.buffer,
+            on_progress=progress.show,
         )
         segments = archive.passages.segments()
-    for line in report.failed:
+    for line in report.failed[:SHOWN]:
         print(f"error: {line}", file=sys.stderr)
-    if len(report.added) + len(report.updated) <= 20:
+    for line in report.notes[:SHOWN]:
+        print(f"warning: {line}", file=sys.stderr)
+    for kind in ("failed", "notes"):
+        if report.count(kind) > SHOWN:
+            more = report.count(kind) - SHOWN
+            word = "errors" if kind == "failed" else "warnings"
+            print(f"… and {more:,} more {word}", file=sys.stderr)
+    if report.count("added") + report.count("updated") <= 20:
         for status in ("added", "updated"):
             for article in getattr(report, status):
                 print(f"{status}: {article.title} [{article.id}]")
@@ -66,6 +72,56 @@ def ingest(args, settings: Settings, data_dir: Path) -> int:
             file=sys.stderr,
         )
     return 1 if report.failed else 0
+
+
+def field_mapping(path: Path | None, pairs: list[str]):
+    """The JSON field mapping of a file and OURS=THEIRS options (the options win), or None."""
+    from index.readers.mapping import FieldMapping, mapping_file
+
+    fields = mapping_file(path) if path else {}
+    for pair in pairs:
+        ours, sign, theirs = pair.partition("=")
+        if not sign:
+            raise InputError(f"--field {pair}: write it OURS=THEIRS, like title=headline")
+        fields[ours.strip()] = theirs.strip()
+    return FieldMapping.parse(fields) if fields else None
+
+
+class IngestProgress:
+    """A progress bar on a terminal (none when output is piped): bytes of local files read,
+    with the records counted; for many small sources, sources done."""
+
+    def __init__(self, sources: list[str]):
+        from index.ingest import expand
+
+        files = expand(sources)[0]
+        local = [Path(f) for f in files if f != "-" and "://" not in f]
+        self._sizes = sum(p.stat().st_size for p in local if p.is_file())
+        self._by_bytes = len(files) == len(local) and self._sizes > BYTES_BAR_ABOVE
+        self._many = len(files) > 1
+        self._bar = None
+
+    def __enter__(self):
+        from tqdm import tqdm
+
+        if self._by_bytes:
+            self._bar = tqdm(
+                total=self._sizes, unit="B", unit_scale=True, unit_divisor=1024, disable=None
+            )
+        elif self._many:
+            self._bar = tqdm(unit="source", disable=None, leave=False)
+        return self
+
+    def show(self, progress) -> None:
+        if self._bar is None:
+            return
+        done = progress.bytes_read if self._by_bytes else progress.sources
+        self._bar.update(done - self._bar.n)
+        self._bar.set_postfix(records=f"{progress.records:,}", refresh=False)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def compact(args, settings: Settings, data_dir: Path) -> int:

@@ -91,11 +91,29 @@ def _parser() -> argparse.ArgumentParser:
         "ingest",
         parents=[data],
         help="add or update articles from files, directories and URLs",
-        description="Add articles from files, directories (read recursively) and http(s) URLs. "
-        "An article already in the archive is updated in place. A bad source is reported "
-        "and the others still go in; the exit status is 1 if any source failed.",
+        description="Add articles from files, directories (read recursively), http(s) URLs "
+        "and standard input (-, JSON Lines). Exports of many articles (JSON Lines, JSON "
+        "arrays, feeds, WordPress exports) are read record by record, whatever their size; "
+        "MAX_ARTICLE_BYTES limits one article. An article already in the archive is updated "
+        "in place, so an interrupted import run again stores nothing twice. A bad source or "
+        "record is reported and the others still go in; the exit status is 1 if any failed.",
     )
-    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, directory or URL")
+    ingest.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="a file, directory or URL, or - for stdin"
+    )
+    ingest.add_argument(
+        "--map",
+        type=Path,
+        metavar="FILE",
+        help="a JSON or YAML file naming which field of a JSON export holds each of ours",
+    )
+    ingest.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="OURS=THEIRS",
+        help="one field mapping, e.g. title=headline or author=byline.name (repeatable)",
+    )
     ingest.set_defaults(run=archive_commands.ingest)
 
     ask = commands.add_parser(

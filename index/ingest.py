@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from index.archive import Archive
 from index.article import Article
 from index.errors import InputError, ReadError
 from index.fetch import Fetcher
-from index.readers import SUFFIX_FORMATS, read
+from index.readers import SUFFIX_FORMATS, format_for, read, sniff
+from index.readers.mapping import FieldMapping
+from index.readers.rewound import Rewound
+from index.readers.stream import HEAD_BYTES, read_records, streamable
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +25,13 @@ DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
 # Passages read, stored and indexed while the archive's writer slot is held (fewer if the
 # sources end): between two batches, other writers (feeds, chat commands) get their turn.
 BATCH_PASSAGES = 50_000
+KEPT = 100  # entries of each kind an ingest report lists (it counts them all)
+PROGRESS_EVERY = 200  # records between two progress reports
 
 
 @dataclass(frozen=True)
 class Ingested:
-    """What a report keeps of an article: enough to name and link it, not its text (an ingest
-    of a whole archive must not hold every article in memory until it ends)."""
+    """What a report keeps of an article: enough to name and link it, not its text."""
 
     id: str
     title: str
@@ -37,20 +44,47 @@ class Ingested:
 
 @dataclass
 class IngestReport:
-    """What one ingest run did, article by article and source by source."""
+    """What one ingest run did. An import of millions of records must not hold them all in
+    memory until it ends: each list keeps its first KEPT entries, `counts` counts them all."""
 
     added: list[Ingested] = field(default_factory=list)
     updated: list[Ingested] = field(default_factory=list)
     unchanged: list[Ingested] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one clear line per bad source or item
     skipped: list[str] = field(default_factory=list)  # files in directories of other types
+    notes: list[str] = field(default_factory=list)  # what was left out of an article, and why
+    counts: Counter = field(default_factory=Counter)
+    records: int = 0  # articles and bad items read
+    seconds: float = 0.0
+
+    def record(self, status: str, entry) -> None:
+        """Count one outcome ("added", "failed", "notes", ...), keeping the first few."""
+        self.counts[status] += 1
+        kept = getattr(self, status)
+        if len(kept) < KEPT:
+            kept.append(entry)
+
+    def count(self, status: str) -> int:
+        return self.counts[status] or len(getattr(self, status))
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated"]
-        parts += [f"{len(self.unchanged)} unchanged", f"{len(self.failed)} failed"]
+        parts = [f"{self.count(s):,} {s}" for s in ("added", "updated", "unchanged", "failed")]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} skipped (not an article format)")
-        return ", ".join(parts)
+            parts.append(f"{self.count('skipped'):,} skipped (not an article format)")
+        text = ", ".join(parts)
+        if self.records > 1 and self.seconds > 0:
+            rate = self.records / self.seconds
+            text = f"{self.records:,} records read in {self.seconds:,.1f} s ({rate:,.0f}/s): {text}"
+        return text
+
+
+@dataclass
+class Progress:
+    """How far an ingest has come: sources and records done, bytes read of local files."""
+
+    sources: int = 0
+    records: int = 0
+    bytes_read: int = 0
 
 
 def expand(sources: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -59,7 +93,7 @@ def expand(sources: Iterable[str]) -> tuple[list[str], list[str]]:
     skipped: list[str] = []
     for source in sources:
         path = Path(source)
-        if is_url(source) or not path.is_dir():
+        if source == "-" or is_url(source) or not path.is_dir():
             found.append(source)
             continue
         for child in sorted(path.rglob("*")):
@@ -79,13 +113,19 @@ def ingest(
     *,
     fetcher: Fetcher | None = None,
     max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
-    on_source: Callable[[str], None] | None = None,
+    mapping: FieldMapping | None = None,
+    stdin: BinaryIO | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> IngestReport:
-    """Read every source and store what it holds; bad sources are reported, never fatal."""
+    """Read every source and store what it holds; bad sources and records are reported, never
+    fatal. "-" is `stdin`. `max_bytes` limits one article (and one download), not a file of
+    many articles: those are read record by record, whatever their size."""
+    started = time.monotonic()
     fetcher = fetcher or Fetcher(max_bytes=max_bytes)
     files, skipped = expand(sources)
     report = IngestReport(skipped=skipped)
-    articles = _articles(files, fetcher, max_bytes, report, on_source)
+    reading = _Reading(fetcher, max_bytes, mapping, stdin, report, on_progress)
+    articles = reading.articles(files)
     ended = False
 
     def batch() -> Iterator[Article]:  # read by the archive as it stores them
@@ -100,60 +140,151 @@ def ingest(
 
     while not ended:
         for stored in archive.add(batch()):
-            getattr(report, stored.status).append(Ingested.of(stored.article))
+            report.record(stored.status, Ingested.of(stored.article))
+    report.seconds = time.monotonic() - started
     return report
 
 
-def _articles(
-    files: list[str],
-    fetcher: Fetcher,
-    max_bytes: int,
-    report: IngestReport,
-    on_source: Callable[[str], None] | None,
-) -> Iterator[Article]:
-    """Every article of the sources, in order; what cannot be read goes to the report."""
-    for source in files:
+class _Reading:
+    """The articles of the sources, in order; what cannot be read goes to the report."""
+
+    def __init__(self, fetcher, max_bytes, mapping, stdin, report, on_progress):
+        self.fetcher, self.max_bytes, self.mapping = fetcher, max_bytes, mapping
+        self.stdin, self.report, self.on_progress = stdin, report, on_progress
+        self.progress = Progress()
+        self._done_bytes = 0  # bytes of the sources finished
+        self._file: _Metered | None = None  # the local file being read
+
+    def articles(self, sources: list[str]) -> Iterator[Article]:
+        for source in sources:
+            try:
+                items = self._read(source)
+                for item in items:
+                    self._count(item)
+                    if isinstance(item, Article):
+                        yield item
+            except InputError as error:
+                self._count(error)
+            except Exception as error:  # a reader bug must not stop the other sources
+                log.exception("Unexpected failure reading %s", source)
+                self._count(ReadError(source, f"could not be read ({type(error).__name__})"))
+            if self._file:
+                self._done_bytes += self._file.read_bytes
+                self._file = None
+            self.progress.sources += 1
+            self.progress.bytes_read = self._done_bytes
+            if self.on_progress:
+                self.on_progress(self.progress)
+
+    def _count(self, item: Article | InputError) -> None:
+        self.progress.records += 1
+        self.report.records += 1
+        if isinstance(item, Article):
+            for note in item.notes:
+                self.report.record("notes", f"{item.origin}: {note}")
+        else:
+            self.report.record("failed", str(item))
+        if self.on_progress and self.progress.records % PROGRESS_EVERY == 0:
+            if self._file:
+                self.progress.bytes_read = self._done_bytes + self._file.read_bytes
+            self.on_progress(self.progress)
+
+    def _read(self, source: str) -> Iterable[Article | InputError]:
+        if source == "-":
+            if self.stdin is None:
+                raise ReadError("standard input", "not available to read")
+            return self._records(self.stdin, "standard input", "jsonl")
+        if is_url(source):
+            return read_source(source, self.fetcher, self.max_bytes, self.mapping)
+        path = Path(source)
+        if not path.exists():
+            raise ReadError(source, "no such file or directory")
+        if not path.is_file():  # a FIFO or a device (/dev/zero) would block or never end
+            raise ReadError(source, "not a regular file")
         try:
-            items = read_source(source, fetcher, max_bytes)
-        except InputError as error:
-            items = [error]
-        except Exception as error:  # a reader bug must not stop the other sources
-            log.exception("Unexpected failure reading %s", source)
-            items = [ReadError(source, f"could not be read ({type(error).__name__})")]
-        for item in items:
-            if isinstance(item, Article):
-                yield item
-            else:
-                report.failed.append(str(item))
-        if on_source:
-            on_source(source)
+            file = path.open("rb")
+        except OSError as error:
+            raise ReadError(source, f"could not be read ({error.strerror})") from None
+        return self._records(file, source, None, close=True)
+
+    def _records(self, file: BinaryIO, name: str, kind: str | None, close: bool = False):
+        self._file = metered = _Metered(file)
+        try:
+            yield from read_file(
+                metered, name, max_bytes=self.max_bytes, mapping=self.mapping, kind=kind
+            )
+        finally:
+            if close:
+                file.close()
 
 
-def read_source(source: str, fetcher: Fetcher, max_bytes: int) -> list[Article | InputError]:
-    """The articles in one file or URL, and a ReadError for each bad item among them."""
-    if is_url(source):
-        fetched = fetcher.get(source)
-        return read(
-            fetched.data,
-            fetched.url,
-            content_type=fetched.content_type,
-            charset=fetched.charset,
-            url=fetched.url,
-        )
-    path = Path(source)
-    if not path.exists():
-        raise ReadError(source, "no such file or directory")
-    if not path.is_file():  # a FIFO or a device (/dev/zero) would block or never end
-        raise ReadError(source, "not a regular file")
+def read_file(
+    file: BinaryIO,
+    name: str,
+    *,
+    max_bytes: int,
+    mapping: FieldMapping | None = None,
+    kind: str | None = None,
+) -> Iterator[Article | InputError]:
+    """The articles of one open file as it is read: record by record for a file of many
+    (JSON Lines, JSON arrays, feeds, WordPress exports), else whole, within `max_bytes`.
+    `kind`: the format to assume when neither the name nor the first bytes tell."""
     try:
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)  # the file may grow after a stat(): read no more
+        head = file.read(HEAD_BYTES)
+        kind = format_for(name) or kind or sniff(head)
+        whole = Rewound(head, file)
+        if streamable(kind, head):
+            yield from read_records(whole, name, kind, head, max_bytes=max_bytes, mapping=mapping)
+            return
+        data = whole.read(max_bytes + 1)  # the file may grow after a stat(): read no more
+        if len(data) > max_bytes:
+            yield ReadError(name, f"over the {max_bytes:,}-byte limit per article")
+            return
+        yield from read(data, name, mapping=mapping)
+    except InputError as error:
+        yield error
     except OSError as error:
-        raise ReadError(source, f"could not be read ({error.strerror})") from None
-    if len(data) > max_bytes:
-        size = max(path.stat().st_size, len(data))
-        raise ReadError(source, f"{size:,} bytes, over the {max_bytes:,}-byte limit per file")
-    return read(data, source)
+        yield ReadError(name, f"could not be read ({error.strerror or error})")
+
+
+class _Metered:
+    """A binary file that counts the bytes read from it."""
+
+    def __init__(self, file: BinaryIO):
+        self._file = file
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self.read_bytes += len(data)
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._file.readline(limit)
+        self.read_bytes += len(line)
+        return line
+
+
+def read_source(
+    source: str, fetcher: Fetcher, max_bytes: int, mapping: FieldMapping | None = None
+) -> list[Article | InputError]:
+    """The articles in one file or URL (a download is limited to `max_bytes`, as is each
+    article of a file), and an InputError for each bad item among them."""
+    if not is_url(source):
+        try:
+            with Path(source).open("rb") as file:
+                return list(read_file(file, source, max_bytes=max_bytes, mapping=mapping))
+        except OSError as error:
+            raise ReadError(source, f"could not be read ({error.strerror})") from None
+    fetched = fetcher.get(source)
+    return read(
+        fetched.data,
+        fetched.url,
+        content_type=fetched.content_type,
+        charset=fetched.charset,
+        url=fetched.url,
+        mapping=mapping,
+    )
 
 
 def is_url(source: str) -> bool:

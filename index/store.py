@@ -37,7 +37,9 @@ CREATE TABLE IF NOT EXISTS articles (
     added_at TEXT NOT NULL,
     changed_at TEXT NOT NULL,
     story TEXT,                       -- syndicated copies: the id of the story's original
-    credits_source INTEGER NOT NULL DEFAULT 0 -- `source` came from a line crediting the original
+    credits_source INTEGER NOT NULL DEFAULT 0, -- `source` came from a line crediting the original
+    categories TEXT,                  -- JSON list of the source's sections or tags, if any
+    derived TEXT                      -- JSON list of citation fields the reader made ("title")
 );
 -- earlier versions of articles that came back changed (the current one is in `articles`)
 CREATE TABLE IF NOT EXISTS versions (
@@ -66,7 +68,10 @@ CREATE INDEX IF NOT EXISTS articles_unindexed ON articles (id)
 CREATE INDEX IF NOT EXISTS articles_removed ON articles (id) WHERE removed = 1;
 """
 BUSY_TIMEOUT = 600.0  # seconds a statement waits for another connection's transaction
-_COLUMNS = "id, url, title, author, source, source_url, published, updated, paragraphs, origin"
+_COLUMNS = (
+    "id, url, title, author, source, source_url, published, updated, paragraphs, origin,"
+    " categories, derived"
+)
 _WRITTEN = [
     "id",
     "url",
@@ -83,6 +88,8 @@ _WRITTEN = [
     "added_at",
     "changed_at",
     "credits_source",
+    "categories",
+    "derived",
 ]
 _UPSERT = (
     f"INSERT INTO articles ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
@@ -149,6 +156,9 @@ class ArticleStore:
         with self._transaction() as db:
             columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
             count = 0
+            if "categories" not in columns:
+                db.execute("ALTER TABLE articles ADD COLUMN categories TEXT")
+                db.execute("ALTER TABLE articles ADD COLUMN derived TEXT")
             if "story" not in columns:
                 db.execute("ALTER TABLE articles ADD COLUMN story TEXT")
                 db.execute(
@@ -214,7 +224,16 @@ class ArticleStore:
                 else:
                     db.execute("DELETE FROM versions WHERE article_id = ?", (article.id,))
                 db.execute(
-                    _UPSERT, (*_row(article), article.origin, now, now, article.credits_source)
+                    _UPSERT,
+                    (
+                        *_row(article),
+                        article.origin,
+                        now,
+                        now,
+                        article.credits_source,
+                        _json_list(article.categories),
+                        _json_list(article.derived),
+                    ),
                 )
                 stories.link(db, article.id, [p.text for p in article.paragraphs])
                 results.append(Stored(article, "updated" if known else "added"))
@@ -360,7 +379,7 @@ class ArticleStore:
         with self._reading() as db:
             rows = db.execute(
                 "SELECT number, article_id, url, title, author, source, source_url, published,"
-                " updated, paragraphs, NULL, stored_at, replaced_at FROM versions"
+                " updated, paragraphs, NULL, NULL, NULL, stored_at, replaced_at FROM versions"
                 " WHERE article_id = ? ORDER BY number",
                 (article_id,),
             ).fetchall()
@@ -368,7 +387,7 @@ class ArticleStore:
                 f"SELECT {_COLUMNS}, changed_at FROM articles WHERE id = ? AND removed = 0",
                 (article_id,),
             ).fetchone()
-        found = [Version(r[0], _article(r[1:11]), r[11], r[12]) for r in rows]
+        found = [Version(r[0], _article(r[1:13]), r[13], r[14]) for r in rows]
         if current:
             found.append(Version(len(found) + 1, _article(current[:-1]), current[-1], None))
         return found
@@ -460,8 +479,13 @@ def _row(article: Article) -> tuple:
     )
 
 
+def _json_list(values: tuple[str, ...]) -> str | None:
+    return json.dumps(list(values), ensure_ascii=False) if values else None
+
+
 def _article(row) -> Article:
-    article_id, url, title, author, source, source_url, published, updated, paragraphs, origin = row
+    article_id, url, title, author, source, source_url, published, updated, paragraphs = row[:9]
+    origin, categories, derived = row[9:]
     article = Article(
         title=title,
         paragraphs=tuple(Paragraph(text, heading) for text, heading in json.loads(paragraphs)),
@@ -472,6 +496,8 @@ def _article(row) -> Article:
         published=published,
         updated=updated,
         origin=origin,
+        categories=tuple(json.loads(categories)) if categories else (),
+        derived=tuple(json.loads(derived)) if derived else (),
     )
     if article.id != article_id:  # the source's own id, which nothing else reproduces
         article = replace(article, key=article_id)

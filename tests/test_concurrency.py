@@ -140,7 +140,7 @@ def test_questions_are_answered_throughout_a_large_ingest_in_another_process(tmp
             asked += 1
     out, err = ingesting.communicate()
     assert ingesting.returncode == 0, err
-    assert "1500 added" in out
+    assert "1,500 added" in out
     with Archive(data) as archive:
         assert archive.store.count() == 1503
         assert word(1499, "big") in archive.ask(word(1499, "big")).quotes[0].text

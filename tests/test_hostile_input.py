@@ -270,7 +270,7 @@ def test_feed_entity_tricks_expand_nothing_and_read_no_local_file():
                 assert local not in " ".join(p.text for p in item.paragraphs)
 
 
-def test_a_huge_feed_under_the_limit_is_read_entry_by_entry_and_one_over_it_is_refused(
+def test_a_feed_file_of_any_size_is_read_entry_by_entry_and_only_an_entry_over_the_limit_fails(
     cli, tmp_path
 ):
     entries = [
@@ -281,11 +281,16 @@ def test_a_huge_feed_under_the_limit_is_read_entry_by_entry_and_one_over_it_is_r
     feed.write_text(rss([*entries[:2999], ("Empty", "https://news.example/e", "", "")]))
     status, out, err = cli("ingest", str(feed))
     assert status == 1  # the empty entry fails alone
-    assert "2999 added, 0 updated, 0 unchanged, 1 failed" in out
+    assert "2,999 added, 0 updated, 0 unchanged, 1 failed" in out
     assert "entry 3000 ('Empty'): the entry has no text" in err
+    # Over MAX_ARTICLE_BYTES as a whole, the file streams in; one entry over it fails alone.
+    long_story = ("Long", "https://news.example/long", "", "A very long story. " * 8_000)
+    feed.write_text(rss([*entries[:2999], long_story, entries[2999]]))
     cli._monkeypatch.setenv("MAX_ARTICLE_BYTES", "100000")
     status, out, err = cli("ingest", str(feed))
-    assert status == 1 and "over the 100,000-byte limit per file" in err
+    assert status == 1
+    assert "1 added, 0 updated, 2,999 unchanged, 1 failed" in out
+    assert "huge.rss entry 3000: over the 100,000-byte limit" in err
 
 
 def test_a_yaml_alias_bomb_in_front_matter_is_defused():

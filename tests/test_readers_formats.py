@@ -24,7 +24,7 @@ def test_html_page_loses_its_boilerplate_and_keeps_its_metadata():
     assert article.author == "Priya Raman"
     assert article.source == "The Millbrook Ledger"
     assert article.url == "https://millbrookledger.example/news/2026/03/harbor-bridge-vote-delayed"
-    assert article.published == "2026-03-03"
+    assert article.published == "2026-03-03T13:30:00+00:00"  # its meta tag, in UTC
     body = "\n".join(p.text for p in article.paragraphs)
     assert body.startswith("The Millbrook city council postponed its vote")
     for boilerplate in ("adSlots", "color: red", "Subscribe", "$1 a week", "All rights reserved"):
@@ -95,11 +95,16 @@ def test_json_lines_bad_line_fails_alone():
         json.dumps({"title": "Good two", "body": "Text two."}),
     ]
     items = read("\n".join(lines).encode(), "feed.jsonl")
-    assert [i.title for i in items if isinstance(i, Article)] == ["Good one", "Good two"]
+    read_ok = [i for i in items if isinstance(i, Article)]
+    assert [i.title for i in read_ok] == ["Good one", "Bad date", "Good two"]
     errors = [str(i) for i in items if isinstance(i, ReadError)]
     assert errors[0].startswith("feed.jsonl line 2: not valid JSON")
     assert errors[1].startswith("feed.jsonl line 3:") and '"paragraphs"' in errors[1]
-    assert errors[2] == "feed.jsonl line 4: \"published\" is not an ISO 8601 date: 'last Tuesday'"
+    # A date that is no date is left out, never guessed, and the article still goes in.
+    assert read_ok[1].published is None
+    assert read_ok[1].notes == (
+        "\"published\" left out: 'last Tuesday' is relative to a day the source does not give",
+    )
 
 
 def test_invalid_json_names_the_file_and_line():

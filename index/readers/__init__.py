@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import PurePosixPath
 
@@ -10,9 +11,12 @@ from index.errors import ReadError
 from index.readers.decode import decode_text, looks_binary, looks_garbled
 from index.readers.feed import read_feed
 from index.readers.html import read_html
-from index.readers.jsondocs import read_json, read_json_lines
+from index.readers.jsondocs import read_json
+from index.readers.mapping import FieldMapping
 from index.readers.markdown import read_markdown
+from index.readers.stream import HEAD_BYTES, read_records
 from index.readers.text import read_text
+from index.readers.wxr import looks_like_wxr, read_wxr
 
 SUFFIX_FORMATS = {
     ".txt": "text",
@@ -70,13 +74,17 @@ def read(
     content_type: str | None = None,
     charset: str | None = None,
     url: str | None = None,
+    mapping: FieldMapping | None = None,
 ) -> list[Article | ReadError]:
-    """Every article in one source's bytes; bad items come back as ReadErrors among them."""
+    """Every article in one source's bytes; bad items come back as ReadErrors among them.
+    `mapping` renames a JSON export's fields to ours."""
     if not data.strip():
         raise ReadError(name, "the file is empty")
     if looks_binary(data):
         raise ReadError(name, "binary data, not an article (text, HTML, Markdown, JSON or a feed)")
-    kind = format_for(name, content_type) or _sniff(data)
+    kind = format_for(name, content_type) or sniff(data)
+    if kind in ("feed", "xml") and looks_like_wxr(data[:HEAD_BYTES]):
+        return list(read_wxr(io.BytesIO(data), name))
     if kind == "xml":
         kind = "feed" if _FEED_ROOT.search(data[:2048]) else "html"
     if kind == "feed":
@@ -91,15 +99,19 @@ def read(
     if looks_garbled(text):
         raise ReadError(name, "undecodable text: mostly control characters, not words")
     if kind == "json":
-        return read_json(text, name)
+        return read_json(text, name, mapping)
     if kind == "jsonl":
-        return read_json_lines(text, name)
+        encoded = text.encode("utf-8")
+        lines, head = io.BytesIO(encoded), encoded[:HEAD_BYTES]
+        return list(read_records(lines, name, kind, head, max_bytes=len(encoded), mapping=mapping))
     if kind == "markdown":
         return [read_markdown(text, name)]
     return [read_text(text, name)]
 
 
-def _sniff(data: bytes) -> str:
+def sniff(data: bytes) -> str:
+    """The format the first bytes of a file look like: "json", "jsonl", "xml", "markdown" or
+    "text"."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"{", b"[")):
         return "jsonl" if head.startswith(b"{") and b"}\n{" in data.replace(b"\r", b"") else "json"

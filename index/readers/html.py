@@ -9,7 +9,9 @@ import lxml.html
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
+from index.readers.dates import date_or_note
+from index.readers.meta import clean, derive_title, outlet_for, usable_url
+from index.readers.page_dates import page_dates
 
 _LEAF_BLOCKS = {"p", "li", "blockquote", "pre", "dd", "td", "figcaption"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -30,6 +32,9 @@ def read_html(data: bytes | str, origin: str | None = None, url: str | None = No
         include_comments=False,
         include_tables=False,
         include_images=False,
+        # Only the dates the page's metadata states: an extensive search guesses from the
+        # URL and the text, which can complete a month into a day nobody wrote.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if not xml:
         raise ReadError(origin or url or "page", "no article text found in the page")
@@ -40,6 +45,8 @@ def read_html(data: bytes | str, origin: str | None = None, url: str | None = No
         raise ReadError(origin or url or "page", "no article text found in the page")
     link = usable_url(doc.get("url")) or usable_url(url)
     source, source_url = outlet_for(link)
+    published, updated = page_dates(data)
+    notes: list[str] = []
     return Article(
         title=title or derive_title(paragraphs, origin or url),
         paragraphs=tuple(paragraphs),
@@ -47,8 +54,11 @@ def read_html(data: bytes | str, origin: str | None = None, url: str | None = No
         source=clean(doc.get("sitename") or "") or source,
         source_url=source_url,
         url=link if link and link.startswith(("http://", "https://")) else None,
-        published=iso_date(doc.get("date")),
+        published=date_or_note(published or doc.get("date"), "the date", notes),
+        updated=date_or_note(updated, "the update date", notes),
         origin=origin,
+        derived=() if title else ("title",),
+        notes=tuple(notes),
     )
 
 

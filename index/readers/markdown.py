@@ -10,7 +10,8 @@ from markdown_it import MarkdownIt
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
+from index.readers.dates import date_or_note
+from index.readers.meta import clean, derive_title, outlet_for, usable_url
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
@@ -24,6 +25,7 @@ def read_markdown(text: str, origin: str | None = None) -> Article:
         raise ReadError(name, "no article text found")
     url = usable_url(_text(meta.get("url") or meta.get("link") or meta.get("canonical_url")))
     source, source_url = outlet_for(url)
+    notes: list[str] = []
     return Article(
         title=title or derive_title(paragraphs, origin),
         paragraphs=tuple(paragraphs),
@@ -31,9 +33,15 @@ def read_markdown(text: str, origin: str | None = None) -> Article:
         source=_text(meta.get("source") or meta.get("outlet") or meta.get("publisher")) or source,
         source_url=source_url,
         url=url,
-        published=_date(meta.get("published") or meta.get("date")),
-        updated=_date(meta.get("updated") or meta.get("lastmod") or meta.get("modified")),
+        published=_date(meta.get("published") or meta.get("date"), "the date", notes),
+        updated=_date(
+            meta.get("updated") or meta.get("lastmod") or meta.get("modified"),
+            "the update date",
+            notes,
+        ),
         origin=origin,
+        derived=() if title else ("title",),
+        notes=tuple(notes),
     )
 
 
@@ -66,8 +74,8 @@ def _text(value) -> str | None:
     return clean(str(value))[:1000] or None
 
 
-def _date(value) -> str | None:
-    return iso_date(value if isinstance(value, dt.date) else _text(value))
+def _date(value, field: str, notes: list[str]) -> str | None:
+    return date_or_note(value if isinstance(value, dt.date) else _text(value), field, notes)
 
 
 def _body(body: str, title: str | None) -> tuple[str | None, list[Paragraph]]:

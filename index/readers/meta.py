@@ -1,16 +1,13 @@
-"""Metadata helpers every reader shares: dates, outlet names, titles, whitespace."""
+"""Metadata helpers every reader shares: outlet names, links, titles, whitespace."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import time
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from dateutil import parser as dateparser
-
 from index.article import Paragraph
+from index.sentences import sentence_spans
 
 # Outlets whose names cannot be read off their domain. A newsroom can always name the outlet
 # itself (a "Source:" header, JSON "source", front matter, the page's own site name).
@@ -33,6 +30,8 @@ KNOWN_OUTLETS = {
     "washingtonpost.com": "The Washington Post",
     "wsj.com": "The Wall Street Journal",
 }
+TITLE_CHARS = 120  # a title made from an article's first sentence is cut to this length
+_WORD = re.compile(r"[^\W\d_]{2,}(['’][^\W\d_]+)?")  # letters only: a word, not an id or hash
 _GENERIC = re.compile(r"(?i)^(index|article|story|untitled|document|doc|file|text|page)[\W_\d]*$")
 _WS = re.compile(r"\s{2,}|[^\S ]")  # a run of whitespace, unless it is one plain space
 
@@ -81,44 +80,38 @@ def outlet_for(url: str | None) -> tuple[str | None, str | None]:
     return name, f"{parts.scheme or 'https'}://{parts.netloc}"
 
 
-def iso_date(value) -> str | None:
-    """An ISO 8601 date or timestamp from whatever a source gives, or None if it is not a date."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, time.struct_time):
-        value = dt.datetime(*value[:6], tzinfo=dt.UTC)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    try:
-        parsed = dateparser.parse(text)
-    except (ValueError, OverflowError):
-        return None
-    if parsed.hour == parsed.minute == parsed.second == 0 and not re.search(r"\d:\d", text):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
-
-
 def derive_title(paragraphs: list[Paragraph], origin: str | None) -> str:
-    """A title for an article that has none: its file or URL name if that reads as words,
-    else the opening words of its first paragraph."""
-    if origin:
-        try:
-            path = urlsplit(origin).path
-        except ValueError:
-            path = ""
-        stem = PurePosixPath(unquote(path or origin)).stem
-        words = [w for w in re.split(r"[-_\s.]+", stem) if w]
-        lettered = [w for w in words if re.search(r"[^\W\d_]", w)]
-        single_meaningful = len(lettered) == 1 and len(stem) > 3 and not _GENERIC.match(stem)
-        if len(lettered) >= 2 or single_meaningful:
-            name = " ".join(words)
-            return name[0].upper() + name[1:]
+    """A title for an article that has none: its file or URL name if that reads as words
+    ("council-votes-on-budget.txt"), else the first sentence of its text, cut at a word. A
+    name of ids, hashes or numbers ("000_03d8a0d9c1e2fb58.txt") is never a title."""
+    if origin and (named := _title_from_name(origin)):
+        return named
     if paragraphs:
-        words = paragraphs[0].text.split()
-        return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        return first_sentence(paragraphs[0].text)
     return "Untitled article"
+
+
+def first_sentence(text: str, limit: int = TITLE_CHARS) -> str:
+    """The text's first sentence, cut at the last word that fits in `limit` characters."""
+    start, end = sentence_spans(text)[0] if text else (0, 0)
+    sentence = text[start:end].strip()
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "…"
+
+
+def _title_from_name(origin: str) -> str | None:
+    try:
+        path = urlsplit(origin).path
+    except ValueError:
+        path = ""
+    stem = PurePosixPath(unquote(path or origin)).stem
+    words = [w for w in re.split(r"[-_\s.]+", stem) if w]
+    while words and not _WORD.fullmatch(words[0]):  # a leading date or number: not a title's
+        words.pop(0)
+    spelled = [w for w in words if _WORD.fullmatch(w)]
+    if len(spelled) < 2 or len(spelled) * 2 <= len(words) or _GENERIC.match(stem):
+        return None
+    name = " ".join(words)
+    return name[0].upper() + name[1:]

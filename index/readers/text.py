@@ -6,7 +6,8 @@ import re
 
 from index.article import Article, Paragraph
 from index.errors import ReadError
-from index.readers.meta import clean, derive_title, iso_date, outlet_for, usable_url
+from index.readers.dates import date_or_note
+from index.readers.meta import clean, derive_title, outlet_for, usable_url
 
 _HEADER = re.compile(
     r"^(title|headline|author|by|byline|source|outlet|url|link|date|published|updated)\s*:\s*(.+)$",
@@ -58,17 +59,21 @@ def _article(meta: dict[str, str], paragraphs: list[Paragraph], origin: str | No
         source = meta["source"]
     elif meta.get("source"):
         source, source_url = outlet_for(meta["source"])
+    notes: list[str] = []
+    title = meta.get("title")
     return Article(
-        title=meta.get("title") or derive_title(paragraphs, origin),
+        title=title or derive_title(paragraphs, origin),
         paragraphs=tuple(paragraphs),
         author=meta.get("author"),
         source=source,
         source_url=source_url,
         url=url,
-        published=iso_date(meta.get("published")),
-        updated=iso_date(meta.get("updated")),
+        published=date_or_note(meta.get("published"), "the date", notes),
+        updated=date_or_note(meta.get("updated"), "the update date", notes),
         origin=origin,
         credits_source=bool(meta.get("credit") and source),
+        derived=() if title else ("title",),
+        notes=tuple(notes),
     )
 
 
