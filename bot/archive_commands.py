@@ -47,7 +47,7 @@ def ingest(args, settings: Settings, data_dir: Path) -> int:
             fetcher=fetcher,
             max_bytes=settings.max_article_bytes,
             mapping=mapping,
-            stdin=sys.stdin.buffer,
+            stdin=sys.stdin.buffer if "-" in args.sources else None,
             on_progress=progress.show,
         )
         segments = archive.passages.segments()

@@ -33,6 +33,7 @@ class Citation:
     published: str | None
     updated: str | None
     also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of this story
+    derived: tuple[str, ...] = ()  # fields the source did not give: "title" made from its text
 
     @property
     def domain(self) -> str | None:
@@ -249,4 +250,5 @@ def citation(passage: Passage) -> Citation:
         published=passage.published,
         updated=passage.updated,
         also_published_by=passage.also_published_by,
+        derived=passage.derived,
     )

@@ -10,7 +10,8 @@ from index.store import ArticleStore
 
 
 class StoryPassages:
-    """The passage index as the answerer sees it: each story once, quoted from its original.
+    """The passage index as the answerer sees it: each story once, quoted from its original,
+    with what the store knows of each citation (other outlets' copies, fields made by readers).
 
     Which articles are copies of which is the store's record (set in the same transaction as
     the article itself), so the search index needs no rewrite when a copy arrives or goes,
@@ -27,10 +28,16 @@ class StoryPassages:
         if filters and filters.article:  # asked about one article by its id: that one it is
             hidden = hidden - {filters.article}
         found = self._passages.search(words, limit=limit, filters=filters, exclude=hidden)
-        others = self._store.also_published_by(p.article_id for p in found)
+        ids = {p.article_id for p in found}
+        others = self._store.also_published_by(ids)
+        made = self._store.derived(ids)
         return [
-            replace(p, also_published_by=_besides(p, others[p.article_id]))
-            if p.article_id in others
+            replace(
+                p,
+                also_published_by=_besides(p, others.get(p.article_id, ())),
+                derived=made.get(p.article_id, ()),
+            )
+            if p.article_id in others or p.article_id in made
             else p
             for p in found
         ]

@@ -113,6 +113,7 @@ def _load(threads: int):
         tokenizer = Tokenizer.from_file(str(vocabulary))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        onnxruntime.disable_telemetry_events()  # no device id written, nothing to send
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from index.dates import NotADate, date_bounds, source_date
 from index.errors import QuestionError
 from index.search import Filters
 
@@ -32,7 +32,7 @@ FILLER = frozenset(
 _FILTER = re.compile(
     r"(?<!\S)(author|source|since|until|in):(?:\"([^\"]*)\"?|“([^”]*)”?|(\S+))", re.IGNORECASE
 )
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Questions about an article rather than about the news in it, and the field that answers them;
 # "who wrote the poem ..." is about the news, "who wrote the article about ..." is not.
 _PIECE = r"(article|story|piece|report|column|op-?ed|coverage|feature|editorial)s?"
@@ -114,17 +114,23 @@ def _filters(text: str) -> tuple[Filters, str]:
     for match in _FILTER.finditer(text):
         name = match.group(1).lower()
         value = next(v for v in match.groups()[1:] if v is not None).strip()
-        if name in ("since", "until") and not _is_date(value):
-            raise QuestionError(f"{name}: needs a date written YYYY-MM-DD, like {name}:2025-08-24")
+        if name in ("since", "until"):
+            value = _day(name, value)
         found[{"in": "title"}.get(name, name)] = value
     return Filters(**found), _FILTER.sub(" ", text)
 
 
-def _is_date(value: str) -> bool:
+def _day(name: str, value: str) -> str:
+    """The day a since: or until: filter means: a year or a month from its first day (since)
+    or to its last (until)."""
     try:
-        return bool(_DATE.match(value)) and bool(dt.date.fromisoformat(value))
-    except ValueError:
-        return False
+        if not _DATE.match(value):
+            raise NotADate(value)
+        first, last = date_bounds(source_date(value))
+    except (NotADate, ValueError):
+        example = f"{name}:2025-08-24, {name}:2025-08 or {name}:2025"
+        raise QuestionError(f"{name}: needs a date written YYYY-MM-DD, like {example}") from None
+    return first if name == "since" else last
 
 
 def _printable(text: str) -> str:

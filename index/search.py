@@ -64,6 +64,7 @@ class Passage:
     updated: str | None
     score: float
     also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of the story
+    derived: tuple[str, ...] = ()  # citation fields the source did not give ("title")
 
 
 class PassageIndex:
@@ -329,8 +330,20 @@ def _filter_query(filters: Filters | None):
                 query.And([query.Term(field, w) for w in words]) if words else query.NullQuery
             )
     if filters.since or filters.until:
-        parts.append(query.TermRange("day", filters.since, filters.until))
+        parts.append(_dated(filters.since, filters.until))
     return query.And(parts)
+
+
+def _dated(since: str | None, until: str | None):
+    """Articles whose date may fall between the two days (inclusive). A stored date is as
+    precise as its source: "2024" or "2024-05" may mean any day of it, so it matches when its
+    year or month overlaps the range. Plain string order does most of it ("2024" and "2024-05"
+    sort before "2024-05-01", after "2023-12-31"); the year and month of `since` itself are the
+    partial dates it would miss."""
+    within = query.TermRange("day", since, until)
+    if not since:
+        return within
+    return query.Or([within, query.Term("day", since[:4]), query.Term("day", since[:7])])
 
 
 def _telling(searcher, terms: list[str]) -> list[str]:

@@ -366,6 +366,19 @@ class ArticleStore:
                 found[story] = (*found.get(story, ()), copy)
         return found
 
+    def derived(self, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """{article id: the citation fields its reader made ("title")}, for those with any."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT id, derived FROM articles WHERE id IN ({marks}) AND derived IS NOT NULL",
+                ids,
+            ).fetchall()
+        return {article_id: tuple(json.loads(fields)) for article_id, fields in rows}
+
     def story_of(self, article_id: str) -> str | None:
         """The id of the original of the story this article is a copy of, if it is one."""
         with self._reading() as db:

@@ -210,4 +210,5 @@ def test_json_new_fields_are_null_when_unknown_and_answers_are_unchanged():
         "published",
         "updated",
         "also_published_by",
+        "derived",  # added by issue 15: which citation fields the reader made
     ]

@@ -44,6 +44,7 @@ def citation_json(citation: Citation) -> dict:
         "also_published_by": [
             {"source": copy.source, "url": copy.url} for copy in citation.also_published_by
         ],
+        "derived": list(citation.derived),
     }
 
 
@@ -58,4 +59,6 @@ def article_json(article: Article) -> dict:
         "published": article.published,
         "updated": article.updated,
         "paragraphs": len(article.paragraphs),
+        "categories": list(article.categories),
+        "derived": list(article.derived),
     }

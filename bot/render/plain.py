@@ -63,7 +63,8 @@ def fact_line(fact: Fact) -> str:
     if fact.field == "author":
         return f"{title} was written by {fact.value}."
     if fact.field == "published":
-        return f"{title} was published on {fact.value[:10]}."
+        day = fact.value[:10]
+        return f"{title} was published {'on' if len(day) == 10 else 'in'} {day}."
     return f"{title} was published by {fact.value}."
 
 

@@ -12,8 +12,8 @@ import feedparser
 import lxml.etree
 
 from index.article import Article, Paragraph
+from index.dates import NotADate, source_date
 from index.errors import ReadError
-from index.readers.dates import NotADate, source_date
 from index.readers.html import fragment_paragraphs
 from index.readers.meta import clean, derive_title, outlet_for, usable_url
 from index.readers.rewound import Rewound

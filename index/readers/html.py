@@ -8,8 +8,8 @@ import lxml.etree
 import lxml.html
 
 from index.article import Article, Paragraph
+from index.dates import date_or_note
 from index.errors import ReadError
-from index.readers.dates import date_or_note
 from index.readers.meta import clean, derive_title, outlet_for, usable_url
 from index.readers.page_dates import page_dates
 

@@ -6,8 +6,8 @@ import json
 import re
 
 from index.article import Article, Paragraph
+from index.dates import date_or_note
 from index.errors import ReadError
-from index.readers.dates import date_or_note
 from index.readers.html import fragment_paragraphs
 from index.readers.mapping import FieldMapping
 from index.readers.meta import clean, derive_title, outlet_for, usable_url

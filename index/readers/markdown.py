@@ -9,8 +9,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from index.article import Article, Paragraph
+from index.dates import date_or_note
 from index.errors import ReadError
-from index.readers.dates import date_or_note
 from index.readers.meta import clean, derive_title, outlet_for, usable_url
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

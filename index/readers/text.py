@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from index.article import Article, Paragraph
+from index.dates import date_or_note
 from index.errors import ReadError
-from index.readers.dates import date_or_note
 from index.readers.meta import clean, derive_title, outlet_for, usable_url
 
 _HEADER = re.compile(
