@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -111,9 +113,6 @@ def test_the_health_server_answers_200_then_503_with_reasons_in_json(sampled):
         status, body = get_health(server.port)
         assert status == 503
         assert body["ok"] is False and body["reasons"][0].startswith(INDEX_REASON)
-        import urllib.error
-        import urllib.request
-
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{server.port}/other", timeout=10)
         assert missing.value.code == 404 and PATH in missing.value.read().decode()
