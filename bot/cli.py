@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(args.data) if args.data else settings.data_dir
     try:
         return args.run(args, settings, data_dir)
+    except ConfigError as error:  # a setting to repair: restarting will not help (exit 2)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

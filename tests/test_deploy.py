@@ -67,8 +67,8 @@ def test_each_unit_starts_an_existing_newsbot_command_on_the_data_directory(comm
     ran = _cli(*[a.replace(DATA, str(tmp_path / "data")) for a in argv[1:]], cwd=tmp_path)
     assert "usage:" not in ran.stderr, ran.stderr
     missing = {
-        "slack": (1, "SLACK_BOT_TOKEN"),
-        "discord": (1, "DISCORD_TOKEN"),
+        "slack": (2, "SLACK_BOT_TOKEN"),
+        "discord": (2, "DISCORD_TOKEN"),
         "watch": (2, "no feeds to watch"),
     }[command]
     assert (ran.returncode, missing[1] in ran.stderr) == (missing[0], True), ran.stderr

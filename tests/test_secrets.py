@@ -73,7 +73,7 @@ def test_malformed_numbers_are_refused_with_the_settings_name(tmp_path, value):
 def test_malformed_tokens_stop_start_up_with_a_message_that_does_not_repeat_them(tmp_path):
     bad = {"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token-SeCrEt", "SLACK_APP_TOKEN": APP_TOKEN}
     status, out, err = run("slack", "--data", str(tmp_path), cwd=tmp_path, env=bot_env(**bad))
-    assert status == 1
+    assert status == 2  # a setting to repair: a service manager must not restart it
     assert "SLACK_BOT_TOKEN is malformed" in err
     assert "SeCrEt" not in out + err
 
