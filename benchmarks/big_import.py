@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import ROOT, _vary, folder_mb, run_measured, source_articles
+from scale import ROOT, folder_mb, run_measured, source_articles, varied_copy
 
 
 def write_export(path: Path, target_bytes: int, articles, vocabulary) -> tuple[int, int]:
@@ -33,16 +33,7 @@ def write_export(path: Path, target_bytes: int, articles, vocabulary) -> tuple[i
     records = passages = written = 0
     with path.open("w", encoding="utf-8") as out:
         while written < target_bytes:
-            source = articles[records % len(articles)]
-            day = f"20{10 + records % 16:02d}-{1 + records % 12:02d}-{1 + records % 28:02d}"
-            record = {
-                "id": f"export-{records}",
-                "title": f"{source['title']} ({records})",
-                "author": f"Reporter {records % 97}",
-                "source": f"Outlet {records % 13}",
-                "published": day,
-                "paragraphs": [_vary(p, rng, vocabulary) for p in source["paragraphs"]],
-            }
+            record = varied_copy(records, articles, rng, vocabulary, prefix="export")
             line = json.dumps(record, ensure_ascii=False) + "\n"
             out.write(line)
             written += len(line.encode("utf-8"))

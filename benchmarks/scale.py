@@ -67,22 +67,27 @@ def write_corpus(folder: Path, size: int, articles, vocabulary) -> int:
             out = (folder / f"part-{copy // ARTICLES_PER_FILE:05d}.jsonl").open(
                 "w", encoding="utf-8"
             )
-        source = articles[copy % len(articles)]
-        paragraphs = [_vary(p, rng, vocabulary) for p in source["paragraphs"]][: size - written]
-        day = f"20{10 + copy % 16:02d}-{1 + copy % 12:02d}-{1 + copy % 28:02d}"
-        record = {
-            "id": f"copy-{copy}",
-            "title": f"{source['title']} ({copy})",
-            "author": f"Reporter {copy % 97}",
-            "source": f"Outlet {copy % 13}",
-            "published": day,
-            "paragraphs": paragraphs,
-        }
+        record = varied_copy(copy, articles, rng, vocabulary)
+        record["paragraphs"] = record["paragraphs"][: size - written]
         out.write(json.dumps(record) + "\n")
-        written += len(paragraphs)
+        written += len(record["paragraphs"])
         copy += 1
     out.close()
     return written
+
+
+def varied_copy(copy: int, articles, rng: random.Random, vocabulary, prefix: str = "copy") -> dict:
+    """The copy-th article record: a source article with its own id, title, author, outlet and
+    date, and a tenth of its words swapped for others of the corpus."""
+    source = articles[copy % len(articles)]
+    return {
+        "id": f"{prefix}-{copy}",
+        "title": f"{source['title']} ({copy})",
+        "author": f"Reporter {copy % 97}",
+        "source": f"Outlet {copy % 13}",
+        "published": f"20{10 + copy % 16:02d}-{1 + copy % 12:02d}-{1 + copy % 28:02d}",
+        "paragraphs": [_vary(p, rng, vocabulary) for p in source["paragraphs"]],
+    }
 
 
 def _vary(text: str, rng: random.Random, vocabulary: list[str]) -> str:

@@ -348,17 +348,12 @@ class ArticleStore:
 
     def also_published_by(self, ids: Iterable[str]) -> dict[str, tuple[Publication, ...]]:
         """{original's id: the other outlets' copies of its story}, earliest first."""
-        ids = sorted(set(ids))
-        if not ids:
-            return {}
-        marks = ", ".join("?" * len(ids))
-        with self._reading() as db:
-            rows = db.execute(
-                f"SELECT story, source, source_url, url FROM articles WHERE story IN ({marks})"
-                " AND id != story AND removed = 0"
-                " ORDER BY published IS NULL, published, added_at, id",
-                ids,
-            ).fetchall()
+        rows = self._rows_for(
+            ids,
+            "SELECT story, source, source_url, url FROM articles WHERE story IN ({ids})"
+            " AND id != story AND removed = 0"
+            " ORDER BY published IS NULL, published, added_at, id",
+        )
         found: dict[str, tuple[Publication, ...]] = {}
         for story, source, source_url, url in rows:
             copy = Publication(source or domain_of(source_url, url), url)
@@ -368,16 +363,18 @@ class ArticleStore:
 
     def derived(self, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """{article id: the citation fields its reader made ("title")}, for those with any."""
+        rows = self._rows_for(
+            ids, "SELECT id, derived FROM articles WHERE id IN ({ids}) AND derived IS NOT NULL"
+        )
+        return {article_id: tuple(json.loads(fields)) for article_id, fields in rows}
+
+    def _rows_for(self, ids: Iterable[str], query: str) -> list[tuple]:
+        """The rows of a query about some articles; `{ids}` in it stands for their ids."""
         ids = sorted(set(ids))
         if not ids:
-            return {}
-        marks = ", ".join("?" * len(ids))
+            return []
         with self._reading() as db:
-            rows = db.execute(
-                f"SELECT id, derived FROM articles WHERE id IN ({marks}) AND derived IS NOT NULL",
-                ids,
-            ).fetchall()
-        return {article_id: tuple(json.loads(fields)) for article_id, fields in rows}
+            return db.execute(query.format(ids=", ".join("?" * len(ids))), ids).fetchall()
 
     def story_of(self, article_id: str) -> str | None:
         """The id of the original of the story this article is a copy of, if it is one."""
