@@ -14,7 +14,13 @@ same passages (default BM25F, StemmingAnalyzer, OR queries, top 5 with highlight
   one warm process (`ask --json -`; the baseline: the same questions in one process);
 - one cold `python -m bot ask` process on the seed article (and a cold baseline query).
 
-It prints a table with every figure of the project's and its ratio to the baseline's.
+It prints a table with every figure of the project's and its ratio to the baseline's, then a
+table of ingestion beside Whoosh's own writers, on the same passages in the same run: the
+plain script with Whoosh's own parallel writer (`ix.writer(procs=2, multisegment=True,
+limitmb=256)`, the second baseline), the project with its fast path turned off (Whoosh's own
+writer on the project's schema: what index/segments.py buys), and the project with its
+worker processes forked from the ingest itself (START_METHOD "fork": what starting them
+from a fork server costs).
 """
 
 from __future__ import annotations
@@ -180,6 +186,17 @@ def folder_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
 
 
+def bot(*args: str, setup: str = "") -> list[str]:
+    """`python -m bot ARGS`, with `setup` (statements on index.segments as `s`) run first."""
+    if not setup:
+        return [sys.executable, "-m", "bot", *args]
+    code = (
+        f"import sys; import index.segments as s; {setup}; "
+        f"from bot.cli import main; sys.exit(main({list(args)!r}))"
+    )
+    return [sys.executable, "-c", code]
+
+
 def measure(size: int, work: Path, articles, questions, vocabulary) -> dict:
     corpus = work / f"corpus-{size}"
     passages = write_corpus(corpus, size, articles, vocabulary)
@@ -193,8 +210,20 @@ def measure(size: int, work: Path, articles, questions, vocabulary) -> dict:
     compact_s, compact_rss, _ = run_measured(
         [python, "-m", "bot", "compact", "--data", str(ours_dir)], cwd=ROOT
     )
+    fork_dir, slow_dir, parallel_dir = (
+        work / f"{name}-{size}" for name in ("fork", "whoosh-writer", "whoosh-parallel")
+    )
+    fork_s, fork_rss, _ = run_measured(
+        bot("ingest", "--data", str(fork_dir), *files, setup="s.START_METHOD = 'fork'"), cwd=ROOT
+    )
+    slow_s, slow_rss, _ = run_measured(
+        bot("ingest", "--data", str(slow_dir), *files, setup="s.FAST_PATH = False"), cwd=ROOT
+    )
     base_s, base_rss, _ = run_measured(
         [python, str(BASELINE), "index", str(base_dir), *files], cwd=ROOT
+    )
+    parallel_s, parallel_rss, _ = run_measured(
+        [python, str(BASELINE), "index-parallel", str(parallel_dir), *files], cwd=ROOT
     )
     ours_times = per_question_times(
         [python, "-m", "bot", "ask", "--data", str(ours_dir), "--json", "-"], questions
@@ -210,6 +239,17 @@ def measure(size: int, work: Path, articles, questions, vocabulary) -> dict:
         "median": (statistics.median(ours_times), statistics.median(base_times)),
         "p95": (_p95(ours_times), _p95(base_times)),
         "questions": len(ours_times),
+        "writers": {
+            "newsbot": (passages / ours_s, ours_rss, folder_mb(ours_dir)),
+            "newsbot, workers forked": (passages / fork_s, fork_rss, folder_mb(fork_dir)),
+            "newsbot, fast path off": (passages / slow_s, slow_rss, folder_mb(slow_dir)),
+            "plain Whoosh, one writer": (passages / base_s, base_rss, folder_mb(base_dir)),
+            "plain Whoosh, parallel writer": (
+                passages / parallel_s,
+                parallel_rss,
+                folder_mb(parallel_dir),
+            ),
+        },
     }
 
 
@@ -272,6 +312,21 @@ def table(rows: list[dict], cold: tuple[float, float]) -> str:
         cells.append(str(r["questions"]))
         cells[3] += f" (ingest {r['rss_parts'][0]:,}, compact {r['rss_parts'][1]:,})"
         lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Ingestion beside Whoosh's own writers (passages/s, peak memory MB, data MB; "
+        "newsbot's ratio to each):",
+        "",
+        "| passages | writer | passages/s | newsbot's speed ÷ this | peak memory MB | data MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ours_rate = r["writers"]["newsbot"][0]
+        for name, (rate, memory, disk) in r["writers"].items():
+            lines.append(
+                f"| {r['passages']:,} | {name} | {rate:,.0f} | {ours_rate / rate:.2f}× "
+                f"| {memory:,} | {disk:,.0f} |"
+            )
     ours, base = cold
     lines.append("")
     lines.append(

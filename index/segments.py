@@ -1,19 +1,34 @@
-"""Whoosh segments written faster: postings grouped by term, lengths read once, in parallel."""
+"""The one seam to Whoosh's internals: a faster segment writer, its worker processes, and
+searchers with lengths in memory, used only on the Whoosh they were written against.
+
+Every use of a private Whoosh name (codec readers, the postings writer's buffers,
+`_finalize_segment`, `_lk`) is in this module and nowhere else. At import it checks that the
+installed Whoosh is `WHOOSH`, the release this code was written and tested against, and that
+the names it needs are there; if not, FAST_PATH is False and the index uses Whoosh's own
+writer and searcher instead (slower, and the same answers), saying so once in the log.
+Setting `index.segments.FAST_PATH = False` turns the fast path off the same way (the tests
+use it to hold the two paths to the same answers). After upgrading Whoosh on purpose,
+tests/test_segments.py says whether the fast path still writes exactly what Whoosh writes;
+then move `WHOOSH` to the new release.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from functools import lru_cache
+from importlib import metadata
 from operator import itemgetter
 from pathlib import Path
 
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.codec import whoosh3
 from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_uint
@@ -21,10 +36,85 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 
 from index.schema import PassageText
 
+log = logging.getLogger(__name__)
+
+WHOOSH = ("whoosh3", "3.54.0")  # the distribution and release this module was written against
+# What the fast path reaches inside Whoosh: (object, attribute) pairs checked at import.
+# (The postings writer's buffers are attributes of its instances; tests/test_segments.py
+# checks them by comparing whole segments with Whoosh's own.)
+_NEEDS = (
+    (whoosh3, "W3PerDocReader"),
+    (whoosh3, "W3PostingsWriter"),
+    (whoosh3, "LENGTHS_COLUMN"),
+    (whoosh3, "_lenfield"),
+    (SegmentWriter, "_finalize_segment"),
+    (SegmentWriter, "_flush_segment"),
+    (SegmentWriter, "_check_state"),
+    (SegmentWriter, "_check_fields"),
+    (SegmentWriter, "per_document_reader"),
+)
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 IDLE_SECONDS = 60.0  # a worker pool without a write for this long is stopped
 PARENT_CHECK_SECONDS = 0.5
 WORKER_NICENESS = 5
+# Workers are forked from a server process started for the purpose, never from the caller:
+# the caller may be a bot already running Slack, Discord and feed-watcher threads, and a
+# child forked from it inherits their locks in whatever state they were (a held lock is
+# never released in the child) and every file the caller has open. The server is started
+# from a clean interpreter that imports only this module; see START_METHOD's cost in
+# README's *Speed*.
+START_METHOD = "forkserver"
+
+
+def whoosh_problem(installed: str | None = None) -> str | None:
+    """Why the fast path must not be used with the installed Whoosh, or None if it may.
+    `installed`: the release to judge instead of the installed one."""
+    name, release = WHOOSH
+    if installed is None:
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return f"{name} is not installed (another distribution provides whoosh)"
+    if installed != release:
+        return f"{name} {installed} is installed; the fast segment writer was written for {release}"
+    missing = [
+        f"{getattr(owner, '__name__', owner)}.{attr}"
+        for owner, attr in _NEEDS
+        if not hasattr(owner, attr)
+    ]
+    if missing:
+        return f"{name} {installed} lacks {', '.join(missing)}"
+    return None
+
+
+_PROBLEM = whoosh_problem()
+FAST_PATH = _PROBLEM is None  # the switch: False -> Whoosh's own writer and searcher
+_warned = threading.Event()
+
+
+def fast_path() -> bool:
+    """Whether to use this module's writer, workers and searcher (FAST_PATH, read at each
+    use); when not, says once per process why, in the log."""
+    if FAST_PATH:
+        return True
+    if not _warned.is_set():
+        _warned.set()
+        log.warning(
+            "Writing the search index with Whoosh's own writer, slower: %s",
+            _PROBLEM or "the fast segment writer is turned off (index.segments.FAST_PATH)",
+        )
+    return False
+
+
+def writer_kind():
+    """The writer class for a commit written in this process."""
+    return PassageSegmentWriter if fast_path() else SegmentWriter
+
+
+def lengths_in_memory(reader, fieldname: str) -> bool:
+    """Whether a searcher's segment reader holds a field's lengths in memory (`searcher`)."""
+    readers = getattr(getattr(reader, "_perdoc", None), "_readers", {})
+    return isinstance(readers.get(whoosh3._lenfield(fieldname)), bytes)
 
 
 def open_index(folder: Path | str):
@@ -40,14 +130,17 @@ def searcher(ix, weighting):
     for every posting it scores; read from the file, each is a seek and a read (a fifth of all
     answering time at 200,000 passages). About a byte per passage and field."""
     found = ix.searcher(weighting=weighting)
+    if not fast_path():
+        return found
     for reader, _ in found.reader().leaf_readers():
         perdoc = getattr(reader, "_perdoc", None)
-        if not isinstance(perdoc, W3PerDocReader):
+        if not isinstance(perdoc, whoosh3.W3PerDocReader):
             continue
         for fieldname, field in reader.schema.items():
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            key = whoosh3._lenfield(fieldname)
+            column = perdoc._cached_reader(key, whoosh3.LENGTHS_COLUMN)
             if field.scorable and isinstance(column, NumericColumn.Reader):
-                perdoc._readers[_lenfield(fieldname)] = _lengths(column, perdoc.doc_count_all())
+                perdoc._readers[key] = _lengths(column, perdoc.doc_count_all())
     return found
 
 
@@ -124,7 +217,9 @@ class TermPool:
                 list(map(_SECOND, postings)),
                 list(filter(None, map(_THIRD, postings))),
             )
-        return {name: sorted(terms.items(), key=_FIRST) for name, terms in fields.items()}
+        # Only fields with terms: Whoosh registers a field in the terms file (giving it the
+        # next field number) at its first posting, so a field with none is never registered.
+        return {name: sorted(terms.items(), key=_FIRST) for name, terms in fields.items() if terms}
 
     def cleanup(self) -> None:
         self.groups = {}
@@ -283,6 +378,7 @@ class SegmentWorkers:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._idle: threading.Timer | None = None
+        self._alive = None
 
     def submit(self, folder: Path, chunks: list[list[dict]]) -> list[Future]:
         """Start writing one new segment per chunk (at most `procs` chunks); `collect` them.
@@ -291,13 +387,14 @@ class SegmentWorkers:
             if self._idle is not None:
                 self._idle.cancel()
             if self._pool is None:
-                # fork, as Whoosh's own parallel writer: nothing to import again. All the
-                # processes start now, before the pool starts a thread of its own.
+                # Each worker holds the reading end of a pipe whose writing end only this
+                # process holds: when this process ends, in any way, the workers read EOF.
+                self._alive = multiprocessing.Pipe(duplex=False)
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.procs,
-                    mp_context=multiprocessing.get_context("fork"),
+                    mp_context=_worker_context(),
                     initializer=_start_worker,
-                    initargs=(os.getpid(),),
+                    initargs=(os.getpid(), self._alive[0]),
                 )
             return [self._pool.submit(_segment_of, str(folder), chunk) for chunk in chunks]
 
@@ -320,8 +417,11 @@ class SegmentWorkers:
             if self._idle is not None:
                 self._idle.cancel()
             pool, self._pool = self._pool, None
+            alive, self._alive = self._alive, None
         if pool is not None:
             pool.shutdown()
+        for end in alive or ():
+            end.close()
 
 
 def adopting(segments: list):
@@ -333,17 +433,33 @@ def adopting(segments: list):
     return policy
 
 
-def _start_worker(parent: int) -> None:
+def _worker_context():
+    """The multiprocessing context workers start in (START_METHOD). A fork server is told to
+    import this module once, so that each worker forked from it starts with it loaded."""
+    context = multiprocessing.get_context(START_METHOD)
+    if START_METHOD == "forkserver":
+        context.set_forkserver_preload([__name__])
+    return context
+
+
+def _start_worker(parent: int, alive) -> None:
     """In a worker: yield the processor to the parent, and end when the parent does.
 
     The parent stores the next part while the workers index one: it is the slower of the two,
-    so it goes first. A worker outliving a killed parent would hold the writer locks it
-    inherited, and nobody could write to the archive again."""
+    so it goes first. A worker outliving a killed parent would go on writing files nobody
+    adopts and, forked from the parent itself (START_METHOD "fork"), hold the writer lock it
+    inherited, so that nobody could write to the archive again. A forked worker holds the
+    pipe's writing end too, so it watches its parent's id instead (a worker of a fork server
+    is the server's child, and the server lives as long as its children)."""
     os.nice(WORKER_NICENESS)
 
     def watch():
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
+        if START_METHOD == "fork":
+            while os.getppid() == parent:
+                time.sleep(PARENT_CHECK_SECONDS)
+        else:
+            with contextlib.suppress(EOFError, OSError):
+                alive.recv()
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()

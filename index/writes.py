@@ -14,7 +14,7 @@ from whoosh import writing
 
 from index.article import Article
 from index.errors import ArchiveBusy
-from index.segments import PassageSegmentWriter, SegmentWorkers, adopting
+from index.segments import SegmentWorkers, adopting, fast_path, writer_kind
 
 PARALLEL_FROM = 2000  # passages in one write from which it is split among processes
 MAX_PROCS = 4
@@ -30,7 +30,9 @@ class Commit:
     passages, or a rebuild) is written at once in this process, merging tiers of small
     segments; a big one is split among the worker processes, each writing a segment of its
     own that is left unmerged (merging them again would cost as much as writing them), and
-    finish() waits for them and commits their segments with the deletions in one step."""
+    finish() waits for them and commits their segments with the deletions in one step.
+    Without the fast path (index/segments.py: another Whoosh release, or turned off), every
+    commit is written at once in this process by Whoosh's own writer."""
 
     def __init__(
         self,
@@ -55,7 +57,8 @@ class Commit:
         replaced = [a.id for a in articles if a.id not in unseen]
         try:
             self._before = set(os.listdir(self._folder))
-            if workers.procs > 1 and len(documents) >= PARALLEL_FROM and not only:
+            parallel = workers.procs > 1 and len(documents) >= PARALLEL_FROM and not only
+            if parallel and fast_path():
                 self._writer = self._open(writing.SegmentWriter)
                 _delete(self._writer, [*delete, *replaced])
                 self._futures = workers.submit(self._folder, split_evenly(documents, workers.procs))
@@ -94,7 +97,7 @@ class Commit:
             self._slot.close()
 
     def _write_here(self, delete: list[str], documents: list[dict], only: bool) -> None:
-        writer = self._open(PassageSegmentWriter)
+        writer = self._open(writer_kind())
         try:
             _delete(writer, delete)
             for fields in documents:

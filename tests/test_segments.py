@@ -1,8 +1,10 @@
-"""Our segment writers write what Whoosh's own writer writes: postings, stored fields, lengths."""
+"""Our segment writers write what Whoosh's own writer writes: every file of the segment, byte for
+byte (terms, postings, stored fields, lengths)."""
 
 from __future__ import annotations
 
 import json
+import os
 
 from whoosh import index as whoosh_index
 from whoosh import query, scoring
@@ -12,7 +14,7 @@ from index import writes
 from index.article import Article, Paragraph
 from index.readers import read
 from index.schema import passage_schema, terms_of
-from index.segments import PassageSegmentWriter, open_index, searcher
+from index.segments import PassageSegmentWriter, lengths_in_memory, open_index, searcher
 from index.writes import document
 from tests.conftest import SAMPLES, SHARED
 
@@ -62,6 +64,30 @@ def in_segments(folder, parts: list[list[dict]], kind=SegmentWriter):
     return open_index(folder)
 
 
+def segment_files(folder) -> list[tuple]:
+    """Every segment of the index in a folder, in order: its passage and deletion counts, and
+    every file it is made of (terms, postings, stored fields, length columns), byte for byte,
+    by kind (the name without the segment's random id)."""
+    ix = open_index(folder)
+    found = []
+    for reader, _ in ix.reader().leaf_readers():
+        segment = reader.segment()
+        prefix = segment.make_filename("")
+        if segment.is_compound():
+            files = segment.open_compound_file(ix.storage)
+            names = files.list()
+        else:
+            files, names = ix.storage, segment.list_files(ix.storage)
+        parts = {}
+        for name in sorted(names):
+            with files.open_file(name) as f:
+                parts[name.removeprefix(prefix)] = f.read()
+        assert {".trm", ".pst", "._stored.col"} <= set(parts), sorted(parts)
+        found.append((segment.doc_count_all(), segment.deleted_count(), parts))
+    ix.close()
+    return found
+
+
 def contents(reader) -> tuple:
     """Everything a reader gives back, by document number."""
     fields = [name for name, field in reader.schema.items() if field.scorable]
@@ -79,6 +105,7 @@ def test_the_passage_writer_writes_what_whoosh_writes(tmp_path, seed_path):
     theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
     assert ours.doc_count_all() == len(documents) > 30
     assert contents(ours) == contents(theirs)
+    assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
 def test_unusual_text_is_written_the_same_way(tmp_path):
@@ -94,6 +121,9 @@ def test_unusual_text_is_written_the_same_way(tmp_path):
     ours = written_by(PassageSegmentWriter, tmp_path / "ours", documents)
     theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
     assert contents(ours) == contents(theirs)
+    # No passage has a heading: Whoosh never registers a field without terms in the terms
+    # file, and neither may we (the field numbers of the fields after it would shift).
+    assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
 def test_terms_in_many_passages_span_blocks_the_same_way(tmp_path):
@@ -108,6 +138,7 @@ def test_terms_in_many_passages_span_blocks_the_same_way(tmp_path):
     theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
     assert ours.doc_frequency("body", "harbor") == 300
     assert contents(ours) == contents(theirs)
+    assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
 def test_parallel_segments_hold_the_same_postings_as_one_whoosh_segment(
@@ -128,6 +159,13 @@ def test_parallel_segments_hold_the_same_postings_as_one_whoosh_segment(
     parallel = open_index(tmp_path / "parallel").reader()
     whoosh = written_by(SegmentWriter, tmp_path / "whoosh", documents_of(articles))
     assert by_passage(parallel) == by_passage(whoosh)
+    # Each worker's segment is, byte for byte, Whoosh's segment of the same share.
+    shares = writes.split_evenly(documents_of(articles), min(os.cpu_count() or 1, writes.MAX_PROCS))
+    for n, share in enumerate(shares):
+        written_by(SegmentWriter, tmp_path / f"share-{n}", share)
+    assert segment_files(tmp_path / "parallel") == [
+        segment for n in range(len(shares)) for segment in segment_files(tmp_path / f"share-{n}")
+    ]
 
 
 def by_passage(reader) -> tuple:
@@ -149,6 +187,7 @@ def test_merged_segments_are_written_the_same_way(tmp_path, seed_path):
     theirs = merged_by(SegmentWriter, tmp_path / "whoosh")
     assert len(ours.leaf_readers()) == 1 and ours.doc_count_all() == len(documents)
     assert contents(ours) == contents(theirs)
+    assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
 def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path, seed_path):
@@ -167,6 +206,7 @@ def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path,
     theirs = written_by(SegmentWriter, tmp_path / "whoosh")
     assert len(ours.leaf_readers()) == 1 and ours.doc_count_all() == len(documents)
     assert contents(ours) == contents(theirs)
+    assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
 def test_a_searcher_with_lengths_in_memory_scores_as_whoosh_reads_them(tmp_path, seed_path):
@@ -178,7 +218,8 @@ def test_a_searcher_with_lengths_in_memory_scores_as_whoosh_reads_them(tmp_path,
     for (mine, _), (whooshs, _) in zip(
         ours.reader().leaf_readers(), theirs.reader().leaf_readers(), strict=True
     ):
-        assert all(isinstance(mine._perdoc._readers[f"_{f}_len"], bytes) for f in ("body", "title"))
+        assert lengths_in_memory(mine, "body") and lengths_in_memory(mine, "title")
+        assert not lengths_in_memory(whooshs, "body")
         for n in range(mine.doc_count_all()):
             assert [mine.doc_field_length(n, f) for f in fields] == [
                 whooshs.doc_field_length(n, f) for f in fields
