@@ -1,10 +1,16 @@
-"""Shared fixtures: a real archive in a temporary folder, the seed article, the CLI in-process."""
+"""Shared fixtures and helpers: a real archive in a temporary folder, the project's own
+syndicated story, the seed article (for the few tests about it), the fake Slack, the CLI
+in-process, and `eventually` for anything that happens in another thread or process."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -15,14 +21,39 @@ from index.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+FIXTURES = ROOT / "tests" / "fixtures"
+# The project's own syndicated story (invented for the tests; see tests/fixtures/README.md):
+# what most tests that need a long syndicated news article ask.
+STORY = FIXTURES / "marenia-dam-talks.txt"
 SHARED = ROOT.parent / "shared"
+# The article the project started from. Third-party text, read in place and never copied here;
+# only the tests about it (each with "seed" in its name) use it, and they skip without it.
 SEED = SHARED / "corpus" / "lavrov-meet-the-press.txt"
+
+T = TypeVar("T")
 
 
 def assert_verbatim(quote: str, source: str) -> None:
     """A quote is a copy of the source's text, apart from the "…" that marks a cut."""
     core = quote.removeprefix("…").removesuffix("…")
     assert core and core in source, f"not verbatim: {quote!r}"
+
+
+def eventually(
+    predicate: Callable[[], T], timeout: float = 20.0, what: str = "", interval: float = 0.05
+) -> T:
+    """Polls `predicate` until it returns something truthy, and returns that; fails naming
+    `what` after `timeout` seconds. For what another thread or process does: a bot answering,
+    a feed being ingested, a worker ending. In a coroutine: `await asyncio.to_thread(eventually,
+    ...)`, so the event loop runs on while it waits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"waited {timeout:g} s in vain for {what or predicate}")
+        time.sleep(interval)
 
 
 @pytest.fixture
@@ -32,9 +63,19 @@ def archive(tmp_path):
 
 
 @pytest.fixture
-def seeded(archive, seed_path):
-    """The archive holding the seed article."""
-    assert ingest(archive, [str(seed_path)]).added
+def story_path() -> Path:
+    return STORY
+
+
+@pytest.fixture
+def story_text() -> str:
+    return STORY.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seeded(archive, story_path):
+    """The archive holding the project's syndicated story."""
+    assert ingest(archive, [str(story_path)]).added
     return archive
 
 
@@ -46,10 +87,66 @@ def feedback(tmp_path):
 
 
 @pytest.fixture
+def fake():
+    """A fake Slack Web API on 127.0.0.1 for a real Bolt app (tests/fake_slack.py)."""
+    from tests.fake_slack import FakeSlack  # only the tests that use it load it
+
+    with FakeSlack() as running:
+        yield running
+
+
+@pytest.fixture
 def seed_path() -> Path:
+    """The seed article, read from ../shared: for tests about that article only."""
     if not SEED.exists():
         pytest.skip(f"the seed article is read from ../shared, which is absent here ({SEED})")
     return SEED
+
+
+@pytest.fixture
+def seed_archive(archive, seed_path):
+    """The archive holding the seed article."""
+    assert ingest(archive, [str(seed_path)]).added
+    return archive
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that reads the seed article says so in its name, so the tests that skip without
+    ../shared are plain to see."""
+    unnamed = [
+        item.nodeid
+        for item in items
+        if "seed" not in item.name and "seed_path" in getattr(item, "fixturenames", ())
+    ]
+    if unnamed:
+        raise pytest.UsageError(
+            f"tests read the seed article without 'seed' in their name: {unnamed}"
+        )
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_collectreport(report) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session) -> None:
+    """With NO_SKIPS=1 (as .ci/run sets it) a skipped test fails the run: CI runs beside
+    ../shared with every tool present, so nothing there has a reason to skip."""
+    if os.environ.get("NO_SKIPS") == "1" and _skipped:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"NO_SKIPS=1, and {len(_skipped)} test(s) skipped:", red=True)
+            for nodeid in _skipped:
+                reporter.write_line(f"  {nodeid}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 class Cli:

@@ -11,91 +11,109 @@ from tests.conftest import SAMPLES, assert_verbatim
 
 
 @pytest.fixture
-def seeded(archive, seed_path):
-    ingest(archive, [str(seed_path), str(SAMPLES)])
+def newsroom(archive, story_path):
+    """The archive holding the syndicated story and the samples."""
+    ingest(archive, [str(story_path), str(SAMPLES)])
     return archive
 
 
-@pytest.fixture
-def seed_text(seed_path) -> str:
-    return seed_path.read_text(encoding="utf-8")
-
-
-def test_the_guarantors_sentence_not_the_whole_paragraph(seeded, seed_text):
-    top = seeded.ask("who are the proposed guarantors?").quotes[0]
+def test_the_guarantors_sentence_not_the_whole_paragraph(newsroom, story_text):
+    top = newsroom.ask("who are the proposed guarantors?").quotes[0]
     assert "a group of guarantors" in top.text
-    assert_verbatim(top.text, seed_text)
-    paragraph = next(line for line in seed_text.splitlines() if "group of guarantors" in line)
+    assert_verbatim(top.text, story_text)
+    paragraph = next(line for line in story_text.splitlines() if "group of guarantors" in line)
     assert len(top.text) < len(paragraph)
     assert len(top.text) <= 460
     assert top.paragraph == 4
 
 
-def test_moscows_terms_are_quoted_and_never_the_subheading(seeded, seed_text):
-    answer = seeded.ask("What are Moscow's terms for an agreement?")
-    top = answer.quotes[0]
-    for term in ("neutrality", "NATO", "territorial"):
-        assert term in top.text
+def test_the_seed_guarantors_sentence_not_the_whole_paragraph(seed_path, archive):
+    ingest(archive, [str(seed_path), str(SAMPLES)])
+    seed_text = seed_path.read_text(encoding="utf-8")
+    top = archive.ask("who are the proposed guarantors?").quotes[0]
+    assert "a group of guarantors" in top.text
     assert_verbatim(top.text, seed_text)
-    assert all(q.text != "What are Moscow’s terms for an agreement?" for q in answer.quotes)
-    assert top.heading == "What are Moscow’s terms for an agreement?"
+    paragraph = next(line for line in seed_text.splitlines() if "group of guarantors" in line)
+    assert len(top.text) < len(paragraph) and len(top.text) <= 460
+    assert top.paragraph == 4
 
 
-def test_a_misspelt_question_is_corrected_and_says_so(seeded):
-    answer = seeded.ask("who are the proposed guarantours?")
+def test_the_terms_are_quoted_and_never_the_subheading(newsroom, story_text):
+    answer = newsroom.ask("What are Marenia's terms for a deal?")
+    top = answer.quotes[0]
+    for term in ("summer flow", "lawsuit", "locks"):
+        assert term in top.text
+    assert_verbatim(top.text, story_text)
+    assert all(q.text != "What are Marenia’s terms for a deal?" for q in answer.quotes)
+    assert top.heading == "What are Marenia’s terms for a deal?"
+
+
+def test_a_misspelt_question_is_corrected_and_says_so(newsroom):
+    answer = newsroom.ask("who are the proposed guarantours?")
     assert answer.corrected == "who are the proposed guarantors?"
     assert "a group of guarantors" in answer.quotes[0].text
 
 
-def test_a_question_the_archive_cannot_answer_gets_no_quotes(seeded):
+def test_a_question_the_archive_cannot_answer_gets_no_quotes(newsroom):
     for question in [
         "What is the capital of Australia?",
         "Who won the 2026 World Cup?",
-        "What did Lavrov say about Kazakhstan?",
+        "What did Keller say about Kazakhstan?",
     ]:
-        assert seeded.ask(question).quotes == (), question
+        assert newsroom.ask(question).quotes == (), question
 
 
-def test_question_words_are_not_what_passages_are_ranked_on(seeded):
-    # Every paragraph of the seed holds "the", "what", "said" or "about"; none of them
+def test_question_words_are_not_what_passages_are_ranked_on(newsroom):
+    # Every paragraph of the story holds "the", "what", "said" or "about"; none of them
     # makes a passage an answer.
-    assert seeded.ask("what did they say about the article?").quotes == ()
-    top = seeded.ask("what did the article say about the harbor bridge?").quotes[0]
+    assert newsroom.ask("what did they say about the article?").quotes == ()
+    top = newsroom.ask("what did the article say about the harbor bridge?").quotes[0]
     assert "harbor bridge" in top.text
 
 
-def test_date_cue_prefers_the_passage_with_the_date(seeded, seed_text):
-    top = seeded.ask("when did Trump meet Putin in Alaska?").quotes[0]
-    assert "Aug. 15" in top.text
-    assert_verbatim(top.text, seed_text)
+def test_date_cue_prefers_the_passage_with_the_date(newsroom, story_text):
+    top = newsroom.ask("when did Lund meet Moravec in Port Sallow?").quotes[0]
+    assert "Sept. 9" in top.text
+    assert_verbatim(top.text, story_text)
 
 
-def test_number_cue_and_heading_lift_the_cost_paragraph(seeded):
-    top = seeded.ask("how much will the bridge cost?").quotes[0]
+def test_number_cue_and_heading_lift_the_cost_paragraph(newsroom):
+    top = newsroom.ask("how much will the bridge cost?").quotes[0]
     assert "$48 million" in top.text
     assert top.heading == "How much will the bridge cost?"
+    top = newsroom.ask("how much did the dam cost?").quotes[0]
+    assert "$2.1 billion" in top.text
 
 
-def test_sentence_boundaries_keep_abbreviations_and_quotes_whole(seed_text):
-    paragraph = next(line for line in seed_text.splitlines() if line.startswith("Trump met"))
+def test_sentence_boundaries_keep_abbreviations_and_quotes_whole(story_text):
+    paragraph = next(line for line in story_text.splitlines() if line.startswith("Lund met"))
     sentences = [paragraph[s:e] for s, e in sentence_spans(paragraph)]
-    assert sentences[0] == "Trump met with Putin in Alaska on Aug. 15."
-    assert "the U.S. president hosted Zelenskyy" in sentences[1]
-    text = "He spoke to Mr. Zelenskyy in the U.K. on Monday. “We agree,” he said. Then he left."
+    assert sentences[0] == "Lund met with Moravec in Port Sallow on Sept. 9."
+    assert sentences[1].startswith("Three days later, U.N. envoy Rafael Quiroga hosted Moravec")
+    paragraph = next(line for line in story_text.splitlines() if line.startswith("According"))
+    assert [paragraph[s:e] for s, e in sentence_spans(paragraph)][1] == (
+        "The minister added, “A meeting that only gives Mrs. Moravec another stage is not "
+        "something we think is useful.”"
+    )
+    text = "He spoke to Mr. Keller in the U.K. on Monday. “We agree,” he said. Then he left."
     assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "He spoke to Mr. Zelenskyy in the U.K. on Monday.",
+        "He spoke to Mr. Keller in the U.K. on Monday.",
         "“We agree,” he said.",
         "Then he left.",
     ]
 
 
-def test_a_cut_inside_a_sentence_is_marked_and_highlights_point_at_words(seeded, seed_text):
-    for question in ["who are the proposed guarantors?", "guarantors neutral non-nuclear"]:
-        for quote in seeded.ask(question).quotes:
-            assert_verbatim(quote.text, seed_text)
+def test_a_cut_inside_a_sentence_is_marked_and_highlights_point_at_words(newsroom, story_text):
+    cut = []
+    for question in ["who are the proposed guarantors?", "guarantors lawsuit locks rainfall"]:
+        for quote in newsroom.ask(question).quotes:
+            assert_verbatim(quote.text, story_text)
+            if "…" in quote.text:
+                cut.append(quote.text)
             for start, end in quote.highlights:
                 assert quote.text[start:end].strip() == quote.text[start:end]
                 assert quote.text[start:end].isalnum() or "." in quote.text[start:end]
+    assert cut, "the guarantors sentence is over 450 characters: its quote is cut"
 
 
 def test_one_quote_per_article_before_a_second_from_any(archive):
@@ -134,9 +152,9 @@ def test_identical_passages_are_quoted_once(archive):
     assert len(archive.ask("dam inspection May").quotes) == 1
 
 
-def test_filters_restrict_the_articles_quoted(seeded):
+def test_filters_restrict_the_articles_quoted(newsroom):
     def sources(question):
-        return {q.citation.source for q in seeded.ask(question).quotes}
+        return {q.citation.source for q in newsroom.ask(question).quotes}
 
     assert sources("council vote") >= {"The Millbrook Ledger"}
     assert sources("council vote author:raman") == {"The Millbrook Ledger"}
@@ -146,26 +164,26 @@ def test_filters_restrict_the_articles_quoted(seeded):
     assert sources("market since:2026-05-01") == {"Valley Courier"}
     assert sources("bridge until:2026-03-31") == {"The Millbrook Ledger"}
     assert sources("bridge since:2026-04-01") == set()
-    titles = {q.citation.title for q in seeded.ask('cost in:"transit pass"').quotes}
+    titles = {q.citation.title for q in newsroom.ask('cost in:"transit pass"').quotes}
     assert titles == {"Regional Transit Pass Expands to Three Counties"}
 
 
-def test_unknown_filters_are_words(seeded):
-    answer = seeded.ask("Ledger:harbor bridge")
+def test_unknown_filters_are_words(newsroom):
+    answer = newsroom.ask("Ledger:harbor bridge")
     assert answer.quotes and "harbor bridge" in answer.quotes[0].text
 
 
-def test_a_bad_filter_date_is_refused_with_a_reason(seeded):
+def test_a_bad_filter_date_is_refused_with_a_reason(newsroom):
     from index.errors import QuestionError
 
     with pytest.raises(QuestionError, match="YYYY-MM-DD"):
-        seeded.ask("bridge since:last-week")
+        newsroom.ask("bridge since:last-week")
 
 
 @pytest.mark.parametrize(
     ("question", "field", "value", "title"),
     [
-        ("who wrote the article about Lavrov?", "author", "Diane Duenez", "Lavrov meet the press"),
+        ("who wrote the article about Marenia?", "author", "Mara Okonjo", "Marenia dam talks"),
         (
             "when was the harbor bridge story published?",
             "published",
@@ -181,18 +199,18 @@ def test_a_bad_filter_date_is_refused_with_a_reason(seeded):
     ],
 )
 def test_questions_about_an_article_are_answered_from_its_record(
-    seeded, question, field, value, title
+    newsroom, question, field, value, title
 ):
-    answer = seeded.ask(question)
+    answer = newsroom.ask(question)
     [fact] = answer.facts
     assert (fact.field, fact.citation.title) == (field, title)
     assert fact.value.startswith(value)
 
 
-def test_a_question_about_a_poem_is_not_a_question_about_an_article(seeded):
-    assert seeded.ask("who wrote the guarantors proposal?").facts == ()
+def test_a_question_about_a_poem_is_not_a_question_about_an_article(newsroom):
+    assert newsroom.ask("who wrote the guarantors proposal?").facts == ()
 
 
-def test_a_follow_up_is_read_in_the_context_of_the_first_question(seeded):
-    answer = seeded.ask("and who would join them?", context="who are the proposed guarantors?")
+def test_a_follow_up_is_read_in_the_context_of_the_first_question(newsroom):
+    answer = newsroom.ask("and who would join them?", context="who are the proposed guarantors?")
     assert "guarantors" in answer.quotes[0].text

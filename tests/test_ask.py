@@ -9,15 +9,22 @@ from index.ingest import ingest
 from tests.conftest import SAMPLES, assert_verbatim
 
 
-@pytest.fixture
-def seeded(archive, seed_path):
-    report = ingest(archive, [str(seed_path)])
-    assert len(report.added) == 1
-    return archive
-
-
-def test_the_defining_question_finds_the_guarantors_passage(seeded, seed_path):
+def test_the_guarantors_question_finds_its_passage_and_cites_the_original_outlet(
+    seeded, story_text
+):
     answer = seeded.ask("who are the proposed guarantors?")
+    top = answer.quotes[0]
+    assert "a group of guarantors" in top.text
+    assert_verbatim(top.text, story_text)
+    assert top.paragraph == 4
+    assert top.citation.title == "Marenia dam talks"
+    assert top.citation.author == "Mara Okonjo"
+    assert top.citation.source == "North Sound Report"
+    assert top.citation.domain == "northsoundreport.example"
+
+
+def test_the_seed_articles_defining_question_finds_the_guarantors_passage(seed_archive, seed_path):
+    answer = seed_archive.ask("who are the proposed guarantors?")
     top = answer.quotes[0]
     assert "a group of guarantors" in top.text
     assert_verbatim(top.text, seed_path.read_text(encoding="utf-8"))
@@ -38,7 +45,7 @@ def test_highlights_point_at_the_matched_words(seeded):
     [
         "guarantors?",
         "guarantor*",
-        "title:guarantors",
+        "title:proposed guarantors",  # a field name of the index, read as a word
         '"group of guarantors',
         "(guarantors",
         "guarantors AND OR NOT",

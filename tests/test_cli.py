@@ -115,11 +115,11 @@ def test_an_overlong_question_is_refused_with_a_message(cli):
     assert "limit is 1,000" in err
 
 
-def test_the_defining_question_through_a_real_process(tmp_path, seed_path):
-    """The issue's own words: `python -m bot ingest ...` then `ask --json ...`."""
+def test_ingest_then_ask_json_through_a_real_process(tmp_path, story_path):
+    """`python -m bot ingest ...` then `ask --json ...`, each a process of its own."""
     data = tmp_path / "D"
     run = [sys.executable, "-m", "bot"]
-    subprocess.run([*run, "ingest", "--data", str(data), str(seed_path)], cwd=ROOT, check=True)
+    subprocess.run([*run, "ingest", "--data", str(data), str(story_path)], cwd=ROOT, check=True)
     asked = subprocess.run(
         [*run, "ask", "--data", str(data), "--json", "who are the proposed guarantors?"],
         cwd=ROOT,
@@ -129,11 +129,11 @@ def test_the_defining_question_through_a_real_process(tmp_path, seed_path):
     )
     top = json.loads(asked.stdout)["answers"][0]
     assert "a group of guarantors" in top["quote"]
-    assert_verbatim(top["quote"], seed_path.read_text(encoding="utf-8"))
+    assert_verbatim(top["quote"], story_path.read_text(encoding="utf-8"))
     assert top["paragraph"] == 4
-    assert top["article"]["author"] == "Diane Duenez"
-    assert top["article"]["source"] == "Straight Arrow News"
-    assert top["article"]["source_url"] == "https://straightarrownews.com"
+    assert top["article"]["author"] == "Mara Okonjo"
+    assert top["article"]["source"] == "North Sound Report"
+    assert top["article"]["source_url"] == "https://northsoundreport.example"
 
 
 def test_a_reader_that_stops_reading_ends_ask_quietly(tmp_path):

@@ -31,9 +31,9 @@ EPHEMERAL = 64
 
 
 @pytest.fixture
-def seeded(tmp_path, seed_path):
+def seeded(tmp_path, story_path):
     with Archive(tmp_path / "data") as archive:
-        report = ingest(archive, [str(seed_path)])
+        report = ingest(archive, [str(story_path)])
         assert report.added and not report.failed
         yield archive
 
@@ -51,14 +51,14 @@ def payload_of(call: Call) -> dict:
     return call.body.get("data", call.body)
 
 
-def assert_seed_answer(embeds: list[dict]) -> None:
+def assert_story_answer(embeds: list[dict]) -> None:
     assert 1 <= len(embeds) <= 3
     quoted = [e for e in embeds if "group of guarantors" in plain(e["description"])]
     assert quoted, [e["description"][:200] for e in embeds]
     citation = quoted[0]["description"].rsplit("\n", 1)[-1]
-    assert "Diane Duenez" in citation and "Straight Arrow News" in citation
+    assert "Mara Okonjo" in citation and "North Sound Report" in citation
     assert re.search(r"paragraph \d+", citation)
-    assert quoted[0]["title"] == "Lavrov meet the press"
+    assert quoted[0]["title"] == "Marenia dam talks"
 
 
 def custom_ids(call: Call) -> list[str]:
@@ -75,7 +75,7 @@ def test_a_mention_is_answered_by_a_reply_with_the_quote_and_citation(seeded, fe
     reply = run.result
     assert reply.path.endswith("/messages") and reply.authorized
     assert reply.body["allowed_mentions"] == {"parse": []}
-    assert_seed_answer(reply.body["embeds"])
+    assert_story_answer(reply.body["embeds"])
     ids = custom_ids(reply)
     assert any(i.startswith("newsbot:vote:up:") for i in ids)
     recorded = feedback.answer(ids[0].rsplit(":", 1)[1])
@@ -97,7 +97,7 @@ def test_ask_gets_the_same_answer_publicly_or_privately(seeded, feedback):
     for call in (public, private):
         assert call.body["type"] == 4  # answered at once: the search is quick
         assert call.body["data"]["allowed_mentions"] == {"parse": []}
-        assert_seed_answer(embeds_of(call))
+        assert_story_answer(embeds_of(call))
     assert not (public.body["data"].get("flags") or 0) & EPHEMERAL
     assert private.body["data"]["flags"] & EPHEMERAL
 
@@ -111,7 +111,7 @@ def test_a_slow_answer_is_deferred_then_delivered(seeded, feedback):
     assert deferred.body["type"] == 5  # "thinking…", within Discord's 3 seconds
     assert delivered.method == "PATCH" and delivered.path.endswith("/messages/@original")
     assert delivered.body["allowed_mentions"] == {"parse": []}
-    assert_seed_answer(delivered.body["embeds"])
+    assert_story_answer(delivered.body["embeds"])
 
 
 def test_ingest_by_a_member_is_refused_and_ingests_nothing(seeded, feedback):
@@ -148,7 +148,7 @@ def test_moderators_and_editors_ingest_and_remove(seeded, feedback):
     assert deferred.body["type"] == 5 and deferred.body["data"]["flags"] & EPHEMERAL
     assert "Added: **Harbor vote**" in added.body["content"]
     assert "Removed: **Harbor vote**" in removed.body["data"]["content"]
-    assert [a.title for a in seeded.articles()] == ["Lavrov meet the press"]
+    assert [a.title for a in seeded.articles()] == ["Marenia dam talks"]
 
 
 def test_ingest_takes_only_web_links(seeded, feedback, tmp_path):
@@ -161,7 +161,7 @@ def test_ingest_takes_only_web_links(seeded, feedback, tmp_path):
 
     answer = run_bot(seeded, feedback, scenario).result
     assert "http:// or https://" in answer.body["content"]
-    assert [a.title for a in seeded.articles()] == ["Lavrov meet the press"]
+    assert [a.title for a in seeded.articles()] == ["Marenia dam talks"]
 
 
 def test_commands_are_synced_at_start_with_moderator_defaults(seeded, feedback):
@@ -201,19 +201,19 @@ def test_a_reply_to_an_answer_is_a_follow_up_of_the_first_question(seeded, feedb
         asked = await fake.post(MEMBER, f"<@{BOT_ID}> {QUESTION}")
         answer = await fake.reply_to(asked)
         answered = fake._messages[int(answer.response["id"])]
-        follow = await fake.post(MEMBER, "and does Germany join them?", reply_to=answered)
+        follow = await fake.post(MEMBER, "and does Norland join them?", reply_to=answered)
         again = await fake.reply_to(follow)
         return answered, again
 
     answered, again = run_bot(seeded, feedback, scenario).result
     (vote_id, *_) = custom_ids(again)
     shown = feedback.answer(vote_id.rsplit(":", 1)[1])
-    assert shown.question == "and does Germany join them?"
+    assert shown.question == "and does Norland join them?"
     assert shown.context == QUESTION
 
     # after a restart the bot no longer remembers its messages: the buttons still tell
     async def later(fake):
-        follow = await fake.post(MEMBER, "and Turkey?", reply_to=answered)
+        follow = await fake.post(MEMBER, "and Brova?", reply_to=answered)
         return await fake.reply_to(follow)
 
     reply = run_bot(seeded, feedback, later).result
@@ -223,7 +223,7 @@ def test_a_reply_to_an_answer_is_a_follow_up_of_the_first_question(seeded, feedb
 
 def test_votes_are_recorded_and_more_shows_the_next_quotes(seeded, feedback):
     async def scenario(fake):
-        asked = await fake.post(MEMBER, f"<@{BOT_ID}> Lavrov Putin Zelenskyy Ukraine")
+        asked = await fake.post(MEMBER, f"<@{BOT_ID}> Keller Moravec Lund Osterra")
         answer = await fake.reply_to(asked)
         message = fake._messages[int(answer.response["id"])]
         up = next(i for i in custom_ids(answer) if ":up:" in i)
@@ -292,14 +292,14 @@ def test_sources_lists_and_filters_the_archive(seeded, feedback):
 
     listed, none = run_bot(seeded, feedback, scenario).result
     (embed,) = embeds_of(listed)
-    assert "Lavrov meet the press" in embed["description"]
-    assert "Straight Arrow News" in embed["description"]
+    assert "Marenia dam talks" in embed["description"]
+    assert "North Sound Report" in embed["description"]
     assert "No article" in none.body["data"]["content"]
 
 
-def test_a_bad_question_gets_its_reason_and_a_failure_an_apology(tmp_path, seed_path, caplog):
+def test_a_bad_question_gets_its_reason_and_a_failure_an_apology(tmp_path, story_path, caplog):
     with Archive(tmp_path / "data", max_question_chars=40) as archive:
-        ingest(archive, [str(seed_path)])
+        ingest(archive, [str(story_path)])
         feedback = FeedbackStore(tmp_path / "feedback.sqlite3")
 
         async def scenario(fake):

@@ -26,10 +26,10 @@ def plain(markdown: str) -> str:
 
 
 @needs_discord_settings
-def test_python_m_bot_discord_answers_a_mention_and_stops_on_sigterm(tmp_path, seed_path):
+def test_python_m_bot_discord_answers_a_mention_and_stops_on_sigterm(tmp_path, story_path):
     data = tmp_path / "data"
     with Archive(data) as archive:
-        ingest(archive, [str(seed_path)])
+        ingest(archive, [str(story_path)])
 
     async def main():
         fake = await FakeDiscord(TOKEN).start()
@@ -63,7 +63,7 @@ def test_python_m_bot_discord_answers_a_mention_and_stops_on_sigterm(tmp_path, s
     assert reply.body["allowed_mentions"] == {"parse": []}
     described = [plain(e["description"]) for e in reply.body["embeds"]]
     quoted = next(d for d in described if "group of guarantors" in d)
-    assert "Diane Duenez" in quoted and "Straight Arrow News" in quoted
+    assert "Mara Okonjo" in quoted and "North Sound Report" in quoted
     assert status == 0, err
     assert f"client_id={APP_ID}" in out and "scope=bot+applications.commands" in out
     assert TOKEN not in out + err

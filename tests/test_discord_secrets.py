@@ -15,9 +15,9 @@ from tests.fake_discord import BOT_ID, MEMBER, TOKEN, run_bot
 
 
 @pytest.fixture
-def archive(tmp_path, seed_path):
+def archive(tmp_path, story_path):
     with Archive(tmp_path / "data") as opened:
-        ingest(opened, [str(seed_path)])
+        ingest(opened, [str(story_path)])
         yield opened
 
 

@@ -37,7 +37,7 @@ def test_each_question_is_logged_with_its_outcome(seeded):
         answered = asking.ask(seeded, store, GUARANTORS, platform="slack", asker="U1", limit=3)
         refused = asking.ask(seeded, store, "zeppelin festival?", platform="discord", asker="7")
         facts = asking.ask(
-            seeded, store, "who wrote the lavrov article?", platform="console", asker=None
+            seeded, store, "who wrote the marenia article?", platform="console", asker=None
         )
         logged = {q.id: q for q in store.logged_questions()}
     finally:
@@ -46,13 +46,13 @@ def test_each_question_is_logged_with_its_outcome(seeded):
     assert first.answered and first.quotes == len(answered.answer.quotes) > 0
     assert (first.platform, first.question) == ("slack", GUARANTORS)
     assert first.article_id == answered.answer.quotes[0].citation.article_id
-    assert first.article_title == "Lavrov meet the press"
+    assert first.article_title == "Marenia dam talks"
     assert first.ms > 0
     assert datetime.fromisoformat(first.asked_at).utcoffset() == timedelta(0)
     second = logged[refused.question_id]
     assert not second.answered and second.quotes == 0 and second.article_id is None
     third = logged[facts.question_id]  # a question about the article, answered from its record
-    assert third.answered and third.article_title == "Lavrov meet the press"
+    assert third.answered and third.article_title == "Marenia dam talks"
     assert third.asker is None
 
 

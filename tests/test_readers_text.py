@@ -9,6 +9,43 @@ from index.readers import read
 from index.readers.text import read_text
 
 
+def test_a_syndicated_storys_metadata_comes_from_its_footer(story_path, story_text):
+    article = read_text(story_text, str(story_path))
+    assert article.author == "Mara Okonjo"
+    assert article.source == "North Sound Report"
+    assert article.source_url == "https://northsoundreport.example"
+    assert article.domain == "northsoundreport.example"
+    assert article.credits_source  # "Click here for the original source": a credited copy
+    assert article.title == "Marenia dam talks"  # from the file's name, marked derived
+    assert article.derived == ("title",)
+
+
+def test_a_syndicated_storys_footer_and_subheadings_are_not_quotable(story_path, story_text):
+    article = read_text(story_text, str(story_path))
+    texts = [p.text for p in article.paragraphs]
+    assert len(texts) == 15
+    assert texts[0].startswith("In an interview broadcast Sunday on the public channel MRT’s")
+    assert texts[-1].startswith("Moravec’s five-year term formally ended in June 2025,")
+    body = "\n".join(texts)
+    for boilerplate in ("Click here", "Author:", "Source:", "copyrighted", "Regional Digest"):
+        assert boilerplate not in body
+    assert "What are Marenia’s terms for a deal?" not in texts
+    assert "Will Lund sit down with Moravec?" not in texts
+
+
+def test_a_syndicated_storys_paragraphs_carry_their_section_heading(story_path, story_text):
+    article = read_text(story_text, str(story_path))
+    guarantors = next(p for p in article.paragraphs if "group of guarantors" in p.text)
+    assert article.paragraphs.index(guarantors) + 1 == 4
+    assert guarantors.heading == "What are Marenia’s terms for a deal?"
+    assert article.paragraphs[0].heading is None
+    assert article.paragraphs[-1].heading == "Will Lund sit down with Moravec?"
+
+
+def test_a_syndicated_story_has_the_same_id_under_any_file_name(story_text):
+    assert read_text(story_text, "a.txt").id == read_text(story_text, "b/other-name.txt").id
+
+
 def test_seed_article_metadata_comes_from_its_footer(seed_path):
     article = read_text(seed_path.read_text(encoding="utf-8"), str(seed_path))
     assert article.author == "Diane Duenez"

@@ -173,17 +173,26 @@ def test_a_missing_model_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch
         Encoder().load()
 
 
-def test_the_seed_article_answers_questions_worded_otherwise(seeded):
+def test_the_story_answers_questions_worded_otherwise(seeded):
+    summit = seeded.ask("What does Lund need before he would sit down with Moravec?")
+    assert any("actually settles something" in q.text for q in summit.quotes[:3])
+    upstream = seeded.ask("what do the farmers upstream worry about?")  # "the upper river"
+    assert "the farmers along the upper river" in upstream.quotes[0].text
+    term = seeded.ask("When did Moravec's term end?")
+    assert "term formally ended in June 2025" in term.quotes[0].text
+
+
+def test_the_seed_article_answers_questions_worded_otherwise(seed_archive):
     # Answered, or honestly refused with the story that comes nearest; ranked first either way.
-    mandate, candidates = seeded.explain("When does Zelenskyy's mandate run out?")
+    mandate, candidates = seed_archive.explain("When does Zelenskyy's mandate run out?")
     assert "term technically ended in May 2024" in candidates[0].text
     if mandate.quotes:
         assert "term technically ended in May 2024" in mandate.quotes[0].text
     else:
         assert mandate.nearest and "Lavrov" in mandate.nearest.title
-    summit = seeded.ask("What does Putin need before he would sit down with Zelenskyy?")
+    summit = seed_archive.ask("What does Putin need before he would sit down with Zelenskyy?")
     assert any("really going to decide something" in q.text for q in summit.quotes[:3])
-    guarantors = seeded.ask("who are the proposed guarantors?")
+    guarantors = seed_archive.ask("who are the proposed guarantors?")
     assert "group of guarantors" in guarantors.quotes[0].text
 
 

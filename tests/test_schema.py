@@ -30,8 +30,8 @@ def test_folding_stemming_and_stop_words():
     assert terms_of("Moscow's") == terms_of("Moscow’s")
 
 
-def test_fast_spans_agree_with_the_analyzer_on_real_text(seed_path):
-    texts = [seed_path.read_text(encoding="utf-8")]
+def test_fast_spans_agree_with_the_analyzer_on_real_text(story_path):
+    texts = [story_path.read_text(encoding="utf-8")]
     texts += [p.read_text(encoding="utf-8") for p in SAMPLES.iterdir()]
     for text in texts:
         assert term_spans(text) == chain_spans(text)
@@ -51,8 +51,8 @@ def test_the_indexing_analyzer_gives_the_chains_terms(text):
     assert [t.text for t in INDEXING(text, chars=True)] == fast  # the chain's own path
 
 
-def test_the_indexing_analyzer_on_real_text(seed_path):
-    text = seed_path.read_text(encoding="utf-8")
+def test_the_indexing_analyzer_on_real_text(story_path):
+    text = story_path.read_text(encoding="utf-8")
     fast = [t.text for t in INDEXING(text, mode="index")]
     assert len(fast) > 500 and fast == terms_of(text)
 
@@ -69,8 +69,8 @@ def test_passage_fields_give_whooshs_postings_for_any_text(text):
     assert list(schema["author"].index(text)) == whooshs_postings(name_analyzer(), text)
 
 
-def test_passage_fields_give_whooshs_postings_for_real_text(seed_path):
-    texts = [seed_path.read_text(encoding="utf-8")]
+def test_passage_fields_give_whooshs_postings_for_real_text(story_path):
+    texts = [story_path.read_text(encoding="utf-8")]
     texts += [p.read_text(encoding="utf-8") for p in SAMPLES.iterdir()]
     schema = passage_schema()
     for text in texts:

@@ -21,9 +21,10 @@ from tests.conftest import SAMPLES, SHARED
 XQUAD = SHARED / "eval" / "xquad.en.json"
 
 
-def sample_articles(seed_path=None) -> list[Article]:
-    """The project's samples, the seed article, and the Wikipedia articles of xquad.en."""
-    paths = sorted(SAMPLES.iterdir()) + ([seed_path] if seed_path else [])
+def sample_articles(story_path=None) -> list[Article]:
+    """The project's samples, its syndicated story, and the Wikipedia articles of xquad.en
+    (when ../shared is beside the repository)."""
+    paths = sorted(SAMPLES.iterdir()) + ([story_path] if story_path else [])
     articles = [a for path in paths for a in read(path.read_bytes(), str(path))]
     assert all(isinstance(a, Article) for a in articles) and len(articles) > 5
     if XQUAD.exists():
@@ -99,8 +100,8 @@ def contents(reader) -> tuple:
     )
 
 
-def test_the_passage_writer_writes_what_whoosh_writes(tmp_path, seed_path):
-    documents = documents_of(sample_articles(seed_path))
+def test_the_passage_writer_writes_what_whoosh_writes(tmp_path, story_path):
+    documents = documents_of(sample_articles(story_path))
     ours = written_by(PassageSegmentWriter, tmp_path / "ours", documents)
     theirs = written_by(SegmentWriter, tmp_path / "whoosh", documents)
     assert ours.doc_count_all() == len(documents) > 30
@@ -142,14 +143,14 @@ def test_terms_in_many_passages_span_blocks_the_same_way(tmp_path):
 
 
 def test_parallel_segments_hold_the_same_postings_as_one_whoosh_segment(
-    tmp_path, monkeypatch, seed_path
+    tmp_path, monkeypatch, story_path
 ):
     """Written by worker processes into several segments, the passages carry the same terms,
     weights and stored fields as when Whoosh writes them into one."""
     monkeypatch.setattr(writes, "PARALLEL_FROM", 10)
     from index.search import PassageIndex
 
-    articles = sample_articles(seed_path)
+    articles = sample_articles(story_path)
     index = PassageIndex(tmp_path / "parallel")
     try:
         index.write(articles)
@@ -175,9 +176,9 @@ def by_passage(reader) -> tuple:
     return postings, sorted(tuple(sorted(reader.stored_fields(n).items())) for n in passage)
 
 
-def test_merged_segments_are_written_the_same_way(tmp_path, seed_path):
+def test_merged_segments_are_written_the_same_way(tmp_path, story_path):
     """Merging reads postings term by term: the pool must put them back in document order."""
-    documents = documents_of(sample_articles(seed_path))
+    documents = documents_of(sample_articles(story_path))
 
     def merged_by(kind, folder):
         kind(in_segments(folder, [documents[::2], documents[1::2]])).commit(optimize=True)
@@ -190,10 +191,10 @@ def test_merged_segments_are_written_the_same_way(tmp_path, seed_path):
     assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
-def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path, seed_path):
+def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path, story_path):
     """New passages' counted terms and merged segments' postings meet in one pool and the
     same terms: each term's postings in document order, once."""
-    documents = documents_of(sample_articles(seed_path))
+    documents = documents_of(sample_articles(story_path))
 
     def written_by(kind, folder):
         writer = kind(in_segments(folder, [documents[::3], documents[1::3]]))
@@ -209,8 +210,8 @@ def test_a_writer_merging_segments_beside_new_passages_writes_the_same(tmp_path,
     assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "whoosh")
 
 
-def test_a_searcher_with_lengths_in_memory_scores_as_whoosh_reads_them(tmp_path, seed_path):
-    documents = documents_of(sample_articles(seed_path))
+def test_a_searcher_with_lengths_in_memory_scores_as_whoosh_reads_them(tmp_path, story_path):
+    documents = documents_of(sample_articles(story_path))
     ix = in_segments(tmp_path / "index", [documents[::2], documents[1::2]], PassageSegmentWriter)
     ours, theirs = searcher(ix, scoring.BM25F()), ix.searcher(weighting=scoring.BM25F())
     fields = [name for name, field in ix.schema.items() if field.scorable]

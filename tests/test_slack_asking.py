@@ -90,7 +90,7 @@ def test_no_answer_is_a_short_kind_message(fake, seeded, feedback):
 
 def test_more_shows_the_next_quotes_in_place(fake, seeded, feedback):
     with RunningBot(fake, settings_for(fake), seeded, feedback, http=True) as bot:
-        bot.event(mention("Lavrov"))
+        bot.event(mention("Keller"))
         [posted] = fake.wait_for_calls("chat.postMessage")
         assert len(quotations(posted)) == 3
         assert ACTION_MORE in buttons(posted)

@@ -182,12 +182,12 @@ def test_facts_about_an_article_are_shown_with_their_citation():
     assert "Millbrook Ledger" in all_text(message)
 
 
-def test_the_seed_answer_renders_the_guarantors_quote_and_its_citation(archive, seed_path):
-    assert ingest(archive, [str(seed_path)]).added
+def test_the_story_answer_renders_the_guarantors_quote_and_its_citation(archive, story_path):
+    assert ingest(archive, [str(story_path)]).added
     answer = archive.ask("who are the proposed guarantors?", limit=blocks.MAX_QUOTES)
     message = blocks.answer_message(answer, answer_id="seed")
     shown = all_text(message).replace("*", "")
     assert "group of guarantors" in shown
-    assert "Diane Duenez" in shown
-    assert "<https://straightarrownews.com|Straight Arrow News>" in shown
+    assert "Mara Okonjo" in shown
+    assert "<https://northsoundreport.example|North Sound Report>" in shown
     assert "*guarantors*" in sections(message)[0]

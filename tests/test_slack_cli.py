@@ -62,10 +62,10 @@ def wait_healthy(process: subprocess.Popen, port: int) -> None:
     raise AssertionError(f"the bot never became healthy: {process.communicate()[1]}")
 
 
-def test_the_command_answers_a_signed_mention_once_and_rejects_a_forgery(tmp_path, seed_path):
+def test_the_command_answers_a_signed_mention_once_and_rejects_a_forgery(tmp_path, story_path):
     data = tmp_path / "data"
     with Archive(data) as archive:
-        assert ingest(archive, [str(seed_path)]).added
+        assert ingest(archive, [str(story_path)]).added
     port = free_port()
     with FakeSlack() as fake:
         env = environment(
@@ -82,7 +82,7 @@ def test_the_command_answers_a_signed_mention_once_and_rejects_a_forgery(tmp_pat
             [posted] = fake.wait_for_calls("chat.postMessage")
             assert posted.args["thread_ts"] == "1712.0001"
             assert "group of guarantors" in posted.text().replace("*", "")
-            assert "Diane Duenez" in posted.text() and "Straight Arrow News" in posted.text()
+            assert "Mara Okonjo" in posted.text() and "North Sound Report" in posted.text()
             retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
             assert send(url, body, content_type="application/json", headers=retry)[0] == 200
             forged = send(url, body, content_type="application/json", secret="not-the-secret")

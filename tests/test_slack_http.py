@@ -58,7 +58,7 @@ def test_a_signed_mention_is_answered_once_in_its_thread(fake, seeded, feedback)
         assert posted.args["thread_ts"] == "1712000000.000100"
         shown = blocks_text(posted)
         assert "group of guarantors" in shown
-        assert "Diane Duenez" in shown and "Straight Arrow News" in shown
+        assert "Mara Okonjo" in shown and "North Sound Report" in shown
         assert "paragraph 4" in shown
         assert posted.args["text"]  # the notification fallback
 

@@ -187,10 +187,14 @@ def test_list_and_ask_json_say_which_titles_were_derived(cli, tmp_path):
     ]
 
 
-def test_the_seed_article_is_titled_from_its_first_line_not_its_file_name(seed_path, cli, tmp_path):
+def test_a_syndicated_story_in_a_file_named_by_id_is_titled_from_its_first_line(
+    story_path, cli, tmp_path
+):
     copy = tmp_path / "000_03d8a0d9c1e2fb58.txt"
-    shutil.copyfile(seed_path, copy)
+    shutil.copyfile(story_path, copy)
     assert cli("ingest", str(copy))[0] == 0
     [listed] = json.loads(cli("list", "--json")[1])
-    assert listed["title"].startswith("In an exclusive interview with NBC’s “Meet the Press”")
+    assert listed["title"].startswith(
+        "In an interview broadcast Sunday on the public channel MRT’s"
+    )
     assert "03d8a0d9" not in listed["title"] and listed["derived"] == ["title"]

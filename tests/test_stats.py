@@ -18,7 +18,7 @@ from tests.fake_discord import BOT_ID, MEMBER, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
 
 GUARANTORS = "who are the proposed guarantors?"
-ZEPPELIN = "what about the zeppelin festival?"  # nothing in the seed article answers it
+ZEPPELIN = "what about the zeppelin festival?"  # nothing in the story answers it
 
 
 @pytest.fixture
@@ -39,9 +39,9 @@ def ask_in_slack(seeded, store) -> None:
         fake.wait_for_calls("response:button")
         bot.event(mention(ZEPPELIN))
         fake.wait_for_calls("chat.postMessage", 2)
-        bot.event(mention("Lavrov"))
-        lavrov = fake.wait_for_calls("chat.postMessage", 3)[-1]
-        bot.press(lavrov, ACTION_MORE)
+        bot.event(mention("Keller"))
+        keller = fake.wait_for_calls("chat.postMessage", 3)[-1]
+        bot.press(keller, ACTION_MORE)
         replaced = fake.wait_for_calls("response:button", 2)[-1]
         bot.press(replaced, ACTION_VOTE_UP, user="U0CRITIC")
         fake.wait_for_calls("response:button", 3)
@@ -85,7 +85,7 @@ def test_stats_shows_what_was_asked_in_slack_discord_and_the_console(seeded, sto
     # two 👍 (one given on a "More" page, linked to its question) and one 👎
     assert figures["votes"] == {"up": 2, "down": 1, "up_share": pytest.approx(2 / 3, abs=1e-4)}
     [article] = figures["articles"]
-    assert article["questions"] == 4 and article["title"] == "Lavrov meet the press"
+    assert article["questions"] == 4 and article["title"] == "Marenia dam talks"
     assert article["id"] == seeded.articles()[0].id
     [today] = figures["days"]
     assert today == {"day": datetime.now(UTC).date().isoformat(), "asked": 7, "unanswered": 3}
@@ -97,11 +97,11 @@ def test_stats_shows_what_was_asked_in_slack_discord_and_the_console(seeded, sto
     assert "Answered:    4 of 7 (57%)" in text
     assert "2 👍, 1 👎 (67% 👍)" in text
     assert f"     3  {ZEPPELIN}" in text
-    assert f"     4  Lavrov meet the press [{article['id']}]" in text
+    assert f"     4  Marenia dam talks [{article['id']}]" in text
 
     # the "More" page's 👍 counts for the question it continued
-    lavrov = next(q for q in store.logged_questions() if q.question == "Lavrov")
-    assert (lavrov.votes_up, lavrov.votes_down) == (1, 0)
+    keller = next(q for q in store.logged_questions() if q.question == "Keller")
+    assert (keller.votes_up, keller.votes_down) == (1, 0)
 
 
 def test_askers_are_kept_only_as_salted_hashes(seeded, store, cli):
@@ -112,7 +112,7 @@ def test_askers_are_kept_only_as_salted_hashes(seeded, store, cli):
     assert askers == {store.hash_asker("slack", "U0REPORTER")}
     files = list(seeded.data_dir.glob("feedback.sqlite3*"))  # the database and its WAL
     raw = b"".join(f.read_bytes() for f in files)
-    assert b"Lavrov" in raw  # the questions are there,
+    assert b"Keller" in raw  # the questions are there,
     assert b"U0REPORTER" not in raw  # the asker's id never as it is
     # another data directory has another salt: the same id hashes differently there
     other = FeedbackStore(seeded.data_dir.parent / "elsewhere" / "feedback.sqlite3")

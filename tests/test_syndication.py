@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import logging
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -30,13 +29,13 @@ from tests.conftest import SAMPLES
 from tests.generated import article as generated
 
 QUESTION = "who are the proposed guarantors?"
-EDITED = ("Lavrov went so far as to deny", "Lavrov even went as far as denying")
+EDITED = ("Keller went so far as to deny", "Keller even went as far as denying")
 
 
-def syndicated_copy(seed_text: str) -> str:
-    """The seed as another outlet republishes it: its own byline line and footer, one sentence
-    edited. Built at run time from the seed read in place; never stored in the repository."""
-    body = seed_text.split("Click this link for the original source")[0]
+def syndicated_copy(story_text: str) -> str:
+    """The story as another outlet republishes it: its own byline line and footer, one
+    sentence edited."""
+    body = story_text.split("Click here for the original source")[0]
     assert EDITED[0] in body
     body = body.replace(*EDITED)
     return f"By Jordan Pike\n{body}© 2025 Harbor Daily News. All rights reserved.\n"
@@ -63,17 +62,17 @@ def edited_copy(article: Article, n: int = 0) -> Article:
     )
 
 
-@pytest.mark.parametrize("copy_first", [False, True], ids=["seed-first", "copy-first"])
-def test_the_seed_and_a_copy_are_one_story_quoted_once_citing_straight_arrow_news(
-    cli, seed_path, tmp_path, copy_first
+@pytest.mark.parametrize("copy_first", [False, True], ids=["original-first", "copy-first"])
+def test_a_story_and_its_copy_are_one_story_quoted_once_citing_the_original_outlet(
+    cli, story_path, story_text, tmp_path, copy_first
 ):
-    """Done when: one story, the guarantors quoted once citing Straight Arrow News, and "also
-    published by" naming the other copy."""
+    """Done when: one story, the guarantors quoted once citing the story's original outlet
+    (North Sound Report), and "also published by" naming the other copy."""
     copy = tmp_path / "harbor-daily-copy.txt"
-    copy.write_text(syndicated_copy(seed_path.read_text(encoding="utf-8")), encoding="utf-8")
-    assert cli("ingest", str(seed_path))[0] == 0  # the seed alone, to compare with
+    copy.write_text(syndicated_copy(story_text), encoding="utf-8")
+    assert cli("ingest", str(story_path))[0] == 0  # the story alone, to compare with
     without_copy = cli.ask_json(QUESTION)
-    order = [str(copy), str(seed_path)] if copy_first else [str(seed_path), str(copy)]
+    order = [str(copy), str(story_path)] if copy_first else [str(story_path), str(copy)]
     cli.data_dir = tmp_path / "with-copy"
     for source in order:
         status, out, err = cli("ingest", source)
@@ -84,23 +83,25 @@ def test_the_seed_and_a_copy_are_one_story_quoted_once_citing_straight_arrow_new
     assert [a["quote"] for a in answer["answers"]] == [a["quote"] for a in without_copy["answers"]]
     for quoted in answer["answers"]:
         cited = quoted["article"]
-        assert cited["source"] == "Straight Arrow News" and cited["author"] == "Diane Duenez"
+        assert cited["source"] == "North Sound Report" and cited["author"] == "Mara Okonjo"
         assert cited["also_published_by"] == [{"source": "Harbor Daily News", "url": None}]
         assert cited["id"] == without_copy["answers"][0]["article"]["id"]
     status, out, _ = cli("ask", QUESTION)
-    assert "Straight Arrow News" in out and "also published by Harbor Daily News" in out
-    edited = cli.ask_json("Lavrov even went as far as denying territory")["answers"]
-    assert edited and all(a["article"]["source"] == "Straight Arrow News" for a in edited)
+    assert "North Sound Report" in out and "also published by Harbor Daily News" in out
+    edited = cli.ask_json("Keller even went as far as denying the river")["answers"]
+    assert edited and all(a["article"]["source"] == "North Sound Report" for a in edited)
     assert cli("check")[0] == 0
 
 
-def test_the_copy_answers_again_once_the_original_is_removed(archive, seed_path, tmp_path):
+def test_the_copy_answers_again_once_the_original_is_removed(
+    archive, story_path, story_text, tmp_path
+):
     copy = tmp_path / "copy.txt"
-    copy.write_text(syndicated_copy(seed_path.read_text(encoding="utf-8")), encoding="utf-8")
-    ingest(archive, [str(seed_path), str(copy)])
+    copy.write_text(syndicated_copy(story_text), encoding="utf-8")
+    ingest(archive, [str(story_path), str(copy)])
     assert len(archive.store.copies()) == 1
-    seed_id = archive.ask(QUESTION).quotes[0].citation.article_id
-    archive.remove(seed_id)
+    original_id = archive.ask(QUESTION).quotes[0].citation.article_id
+    archive.remove(original_id)
     top = archive.ask(QUESTION).quotes[0]
     assert top.citation.source == "Harbor Daily News" and top.citation.also_published_by == ()
     assert archive.store.copies() == frozenset()
@@ -200,28 +201,28 @@ def test_the_original_is_the_credited_outlet_then_a_credit_then_the_earliest():
     assert original([member("second", "B", added="2026-02-01"), first]).id == "first"
 
 
-def test_renderers_show_the_other_outlets(archive, seed_path, tmp_path):
+def test_renderers_show_the_other_outlets(archive, story_path, story_text, tmp_path):
     copy = tmp_path / "copy.txt"
-    copy.write_text(syndicated_copy(seed_path.read_text(encoding="utf-8")), encoding="utf-8")
-    ingest(archive, [str(seed_path)])
+    copy.write_text(syndicated_copy(story_text), encoding="utf-8")
+    ingest(archive, [str(story_path)])
     archive.add(
         [
-            a.__class__(**{**a.__dict__, "url": "https://harbordaily.example/lavrov"})
+            a.__class__(**{**a.__dict__, "url": "https://harbordaily.example/marenia"})
             for a in read_source(str(copy), Fetcher(), 10**6)
         ]
     )
     answer = archive.ask(QUESTION)
     cited = answer.quotes[0].citation
     assert cited.also_published_by == (
-        Publication("Harbor Daily News", "https://harbordaily.example/lavrov"),
+        Publication("Harbor Daily News", "https://harbordaily.example/marenia"),
     )
-    assert "also published by Harbor Daily News (https://harbordaily.example/lavrov)" in (
+    assert "also published by Harbor Daily News (https://harbordaily.example/marenia)" in (
         render_answer(answer)
     )
-    assert "also published by <https://harbordaily.example/lavrov|Harbor Daily News>" in (
+    assert "also published by <https://harbordaily.example/marenia|Harbor Daily News>" in (
         citation_mrkdwn(cited, 4)
     )
-    assert "Also published by [Harbor Daily News](https://harbordaily.example/lavrov)" in (
+    assert "Also published by [Harbor Daily News](https://harbordaily.example/marenia)" in (
         citation_markdown(cited, 4)
     )
-    assert Path(seed_path).read_text(encoding="utf-8").count("Harbor Daily") == 0
+    assert story_text.count("Harbor Daily") == 0
