@@ -16,15 +16,18 @@ from slack_sdk.errors import SlackApiError
 
 from bot import health, slack_http, slack_text
 from bot import slack_startup as startup
+from bot.answer_queue import AnswerQueue
 from bot.chat_state import ChatState
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 from bot.render import blocks
 from bot.slack_ask import Asker
+from bot.slack_delivery import PATIENT, Policy, retry_handlers
 from bot.slack_feeds import FeedsCommand
 from bot.slack_ingest import Ingester
+from bot.slack_link import Reconnector
 from bot.slack_news import NewsPoster
-from bot.slack_replies import Place, Replier, retry_handlers
+from bot.slack_replies import Place, Replier
 from bot.slack_text import Command
 from bot.watching import BackgroundWatcher
 from index.archive import Archive
@@ -45,23 +48,34 @@ class SlackBot:
     identity: dict  # auth.test: the bot's user, user_id and team
     state: ChatState
     executor: ThreadPoolExecutor
+    answering: AnswerQueue
     watching: BackgroundWatcher
 
     def close(self) -> None:
         """Wait for answers in progress, stop watching feeds, then close the bot's state."""
-        self.executor.shutdown(wait=True)
+        self.executor.shutdown(wait=True)  # listeners done: nothing more is queued
+        self.answering.close(wait=True)
         self.watching.close()
         self.state.close()
 
 
 def build(
-    settings: Settings, archive: Archive, feedback: FeedbackStore, *, workers: int = WORKERS
+    settings: Settings,
+    archive: Archive,
+    feedback: FeedbackStore,
+    *,
+    workers: int = WORKERS,
+    answering: AnswerQueue | None = None,
+    delivery: Policy = PATIENT,
 ) -> SlackBot:
-    """The real App against `settings.slack_api_url`; checks the bot token with auth.test."""
+    """The real App against `settings.slack_api_url`; checks the bot token with auth.test.
+
+    `answering`: the bounded queue questions are answered from (bot/answer_queue.py);
+    `delivery`: requests' timeout and the retries of replies (bot/slack_delivery.py)."""
     client = WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url.rstrip("/") + "/",
-        timeout=30,
+        timeout=delivery.timeout,
         retry_handlers=retry_handlers(),
     )
     identity = startup.check_bot_token(client, settings.slack_api_url)
@@ -73,8 +87,10 @@ def build(
         name="newsbot",
     )
     state = ChatState(archive.data_dir / "slack.sqlite3")
-    replier = Replier(client)
-    asker = Asker(archive, feedback, state, RateLimiter(settings.rate_limit_per_minute), replier)
+    replier = Replier(client, delivery)
+    answering = answering or AnswerQueue(name="slack-answer")
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    asker = Asker(archive, feedback, state, limiter, replier, answering)
     news = settings.slack_news_channel
     watching = BackgroundWatcher(
         settings,
@@ -84,7 +100,7 @@ def build(
     )
     feeds = FeedsCommand(settings, watching, replier)
     _listen(app, settings, state, asker, Ingester(settings, archive, replier), replier, feeds)
-    return SlackBot(app, client, identity, state, executor, watching.start())
+    return SlackBot(app, client, identity, state, executor, answering, watching.start())
 
 
 def run(
@@ -97,12 +113,14 @@ def run(
     host: str = "0.0.0.0",
     stop: threading.Event | None = None,
     health_port: int | None = None,
+    answering: AnswerQueue | None = None,
+    delivery: Policy = PATIENT,
 ) -> int:
     """Run until Ctrl-C, SIGTERM or `stop`; returns the exit status. HTTP mode answers health
     checks on its own port; `health_port` serves them on 127.0.0.1 as well (Socket Mode)."""
     startup.require_tokens(settings, http)
     stop = stop or threading.Event()
-    bot = build(settings, archive, feedback)
+    bot = build(settings, archive, feedback, answering=answering, delivery=delivery)
     who = f"@{bot.identity.get('user')} in {bot.identity.get('team')}"
     try:
         with startup.stop_on_signals(stop):
@@ -258,6 +276,7 @@ def _socket_mode(
     handler = SocketModeHandler(bot.app, app_token=settings.slack_app_token, web_client=bot.client)
     heard = health.Heard()
     handler.client.on_message_listeners.append(lambda _message: heard.note())
+    reconnector = Reconnector(handler.client)
 
     def link() -> health.Link:
         """Connected, and when Slack last sent a message or answered the client's ping."""
@@ -277,7 +296,7 @@ def _socket_mode(
             except SlackApiError as error:
                 raise startup.app_token_refused(error) from None
             print(f"Slack bot {who}: connected in Socket Mode", file=sys.stderr)
-            while not stop.wait(1.0):
-                pass
+            while not stop.wait(0.5):
+                reconnector.tick()
     finally:
         handler.close()

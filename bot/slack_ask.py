@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+from bot.answer_queue import BUSY, AnswerQueue, Busy
 from bot.chat_state import ChatState
 from bot.ratelimit import RateLimiter, Verdict
 from bot.render import blocks
@@ -27,20 +28,32 @@ class Asker:
         state: ChatState,
         limiter: RateLimiter,
         replier: Replier,
+        answering: AnswerQueue,
     ):
         self.archive = archive
         self.feedback = feedback
         self.state = state
         self.limiter = limiter
         self.replier = replier
+        self.answering = answering
 
     def ask(self, place: Place, question: str, *, asked_by: str | None = None) -> None:
-        """Answer `question` at `place`; in a thread the bot answered, it is a follow-up."""
+        """Answer `question` at `place` from the answering queue, or say the bot is busy; in a
+        thread the bot answered, it is a follow-up."""
         verdict = self.limiter.check(place.user)
         if verdict is Verdict.NOTIFY:
-            self.replier.notify(place, blocks.slow_down(self.limiter.per_minute))
+            with self.replier.guard(place, "sending the rate-limit notice"):
+                self.replier.notify(place, blocks.slow_down(self.limiter.per_minute))
         if verdict is not Verdict.ALLOW:
             return
+        try:
+            self.answering.submit(self._answer, place, question, asked_by)
+        except Busy:
+            log.warning("Busy: a question in %s was turned away", place.channel)
+            with self.replier.guard(place, "saying the bot is busy"):
+                self.replier.notify(place, blocks.notice(BUSY))
+
+    def _answer(self, place: Place, question: str, asked_by: str | None) -> None:
         with self.replier.guard(place, "answering a question"):
             context = None
             if place.thread_ts:

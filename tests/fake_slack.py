@@ -55,10 +55,13 @@ class FakeSlack:
         self.app_token = app_token
         self.calls: list[Call] = []
         self.acks: dict[str, dict] = {}  # envelope_id -> the bot's acknowledgement
+        self.messages: dict[str, list[dict]] = defaultdict(list)  # channel -> messages posted
         self._failures: dict[str, deque] = defaultdict(deque)
+        self._sent: dict[str, tuple[dict, web.WebSocketResponse]] = {}  # events_api, unacked
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         self._sockets: list[web.WebSocketResponse] = []
+        self._opened = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self.port = 0
@@ -101,7 +104,49 @@ class FakeSlack:
     ) -> None:
         """The next call of `method` gets this answer instead of a success."""
         body = body or {"ok": False, "error": "fatal_error"}
-        self._failures[method].append((status, body, headers or {}))
+        self._failures[method].append(_Failure(status, body, headers or {}))
+
+    def fail_after_doing(self, method: str, *, delay: float = 0.0, drop: bool = False) -> None:
+        """The next call of `method` is done (a message is posted), then its answer is held
+        `delay` seconds (past the client's timeout) or the connection dropped without one."""
+        self._failures[method].append(_Failure(200, {}, {}, done=True, delay=delay, drop=drop))
+
+    def disconnect(self, reason: str = "refresh_requested") -> None:
+        """Slack's `disconnect` message on the newest Socket Mode connection, as Slack sends
+        before it refreshes a connection ("refresh_requested") or goes away ("warning")."""
+        message = {"type": "disconnect", "reason": reason, "debug_info": {"host": "fake"}}
+        self.wait_until(lambda: self._sockets, "a Socket Mode connection")
+        self._run(self._sockets[-1].send_str(json.dumps(message)))
+
+    def close_sockets(self, *, after: tuple[str, dict] | None = None) -> str | None:
+        """Close every Socket Mode connection from Slack's side, as a network fault or a
+        restart does; with `after` (kind, payload), that envelope is sent first and the close
+        follows at once, before the bot can acknowledge it. Returns that envelope's id."""
+        self.wait_until(lambda: self._sockets, "a Socket Mode connection")
+
+        async def close() -> str | None:
+            sent = None
+            if after is not None:
+                sent = await self._send_envelope(self._sockets[-1], *after, retry_attempt=0)
+            for ws in list(self._sockets):
+                await ws.close(code=1011, message=b"server going away")
+            return sent
+
+        return self._run(close())
+
+    def connections(self) -> int:
+        """How many Socket Mode connections were opened (apps.connections.open answered)."""
+        with self._changed:
+            return self._opened
+
+    def posted(self, thread_ts: str) -> list[Call]:
+        """The chat.postMessage calls that answered in the thread of `thread_ts`."""
+        return [
+            c for c in self.calls_to("chat.postMessage") if c.args.get("thread_ts") == thread_ts
+        ]
+
+    def _run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(WAIT_SECONDS)
 
     def calls_to(self, method: str) -> list[Call]:
         with self._changed:
@@ -124,6 +169,12 @@ class FakeSlack:
 
     def send_envelope(self, kind: str, payload: dict, *, retry_attempt: int = 0) -> str:
         """Push a Socket Mode envelope (events_api, slash_commands, interactive) to the bot."""
+        self.wait_until(lambda: self._sockets, "a Socket Mode connection")
+        return self._run(self._send_envelope(self._sockets[-1], kind, payload, retry_attempt))
+
+    async def _send_envelope(
+        self, ws: web.WebSocketResponse, kind: str, payload: dict, retry_attempt: int
+    ) -> str:
         envelope_id = str(uuid.uuid4())
         envelope = {
             "envelope_id": envelope_id,
@@ -133,12 +184,26 @@ class FakeSlack:
             "retry_attempt": retry_attempt,
             "retry_reason": "timeout" if retry_attempt else "",
         }
-        self.wait_until(lambda: self._sockets, "a Socket Mode connection")
-        future = asyncio.run_coroutine_threadsafe(
-            self._sockets[-1].send_str(json.dumps(envelope)), self._loop
-        )
-        future.result(WAIT_SECONDS)
+        if kind == "events_api":  # redelivered on the next connection until acknowledged
+            with self._changed:
+                self._sent[envelope_id] = (envelope, ws)
+        await ws.send_str(json.dumps(envelope))
         return envelope_id
+
+    async def _redeliver(self, ws: web.WebSocketResponse) -> None:
+        """Events sent on a connection now closed and never acknowledged: sent again, as Slack
+        retries an event, with retry_attempt counted up."""
+        with self._changed:
+            lost = [
+                (envelope_id, envelope)
+                for envelope_id, (envelope, old) in self._sent.items()
+                if old.closed and envelope_id not in self.acks
+            ]
+            for envelope_id, _ in lost:
+                del self._sent[envelope_id]
+        for _, envelope in lost:
+            attempt = envelope["retry_attempt"] + 1
+            await self._send_envelope(ws, envelope["type"], envelope["payload"], attempt)
 
     def wait_for_ack(self, envelope_id: str) -> dict:
         self.wait_until(lambda: envelope_id in self.acks, f"the ack of envelope {envelope_id}")
@@ -164,12 +229,21 @@ class FakeSlack:
         if request.headers.get("Authorization") != f"Bearer {wanted}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if self._failures[method]:
-            status, body, headers = self._failures[method].popleft()
-            return web.json_response(body, status=status, headers=headers)
+            failure = self._failures[method].popleft()
+            if not failure.done:
+                return web.json_response(
+                    failure.body, status=failure.status, headers=failure.headers
+                )
+            answer = self._success(method, args)
+            if failure.delay:
+                await asyncio.sleep(failure.delay)
+            if failure.drop:
+                request.transport.close()  # the work is done, the answer never comes
+            return web.json_response(answer)
         return web.json_response(self._success(method, args))
 
     def _success(self, method: str, args: dict) -> dict:
-        ts = f"1700000000.{next(self._ts):06d}"
+        ts = f"{int(time.time())}.{next(self._ts):06d}"  # Slack's: seconds, then a count
         if method == "auth.test":
             return {
                 "ok": True,
@@ -183,12 +257,35 @@ class FakeSlack:
             }
         if method == "chat.postMessage":
             message = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "ts": ts, **args}
+            if isinstance(message.get("metadata"), str):  # form-encoded: JSON in a field
+                message["metadata"] = json.loads(message["metadata"])
+            with self._changed:
+                self.messages[args.get("channel", "")].append(message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method in ("conversations.history", "conversations.replies"):
+            return {"ok": True, "messages": self._history(method, args), "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "apps.connections.open":
+            with self._changed:
+                self._opened += 1
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket={uuid.uuid4()}"}
         return {"ok": True}
+
+    def _history(self, method: str, args: dict) -> list[dict]:
+        """A channel's messages newest first, or a thread's oldest first, as Slack gives them;
+        metadata only when include_all_metadata is asked for."""
+        with self._changed:
+            held = list(self.messages.get(args.get("channel", ""), []))
+        oldest = float(args.get("oldest") or 0)
+        held = [m for m in held if float(m["ts"]) > oldest]
+        if method == "conversations.replies":
+            held = [m for m in held if m.get("thread_ts") == args.get("ts")]
+        else:
+            held.reverse()
+        held = held[: int(args.get("limit") or 100)]
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        return [{k: v for k, v in m.items() if k != "metadata" or with_metadata} for m in held]
 
     async def _response_url(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -208,6 +305,7 @@ class FakeSlack:
         with self._changed:
             self._sockets.append(ws)
             self._changed.notify_all()
+        await self._redeliver(ws)
         async for message in ws:
             if message.type == WSMsgType.TEXT:
                 data = json.loads(message.data)
@@ -217,7 +315,21 @@ class FakeSlack:
                     self._changed.notify_all()
         with self._changed:
             self._sockets.remove(ws)
+            self._changed.notify_all()
         return ws
+
+
+@dataclass
+class _Failure:
+    """How the fake answers one call on purpose: an error answer, or the work done and then
+    the answer held back (`delay`) or never sent (`drop`)."""
+
+    status: int
+    body: dict
+    headers: dict
+    done: bool = False
+    delay: float = 0.0
+    drop: bool = False
 
 
 # -- HTTP mode: requests as Slack sends them -------------------------------------------------
@@ -381,8 +493,10 @@ class RunningBot:
         *,
         http: bool,
         health_port: int | None = None,
+        **options,
     ):
         self.fake = fake
+        self.options = options  # more of run's keywords (answering, delivery)
         self.http = http
         self.health_port = health_port
         self.port = free_port()
@@ -404,6 +518,7 @@ class RunningBot:
                 host="127.0.0.1",
                 stop=self.stop,
                 health_port=self.health_port,
+                **self.options,
             )
         except BaseException as error:  # handed to the test in __exit__
             self.error = error

@@ -171,6 +171,14 @@ def apology() -> Message:
     )
 
 
+def slack_trouble() -> Message:
+    """Slack, not the bot, failed: said plainly, sent only if a later try gets through."""
+    return notice(
+        "Slack is having trouble right now, so your answer could not be delivered. "
+        "Nothing is wrong with your question: please ask again in a few minutes."
+    )
+
+
 def slow_down(per_minute: int) -> Message:
     return notice(
         f"You are asking faster than I can keep up with (at most {per_minute} questions a minute). "
