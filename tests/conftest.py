@@ -80,6 +80,14 @@ def seeded(archive, story_path):
 
 
 @pytest.fixture
+def sampled(archive):
+    """The archive holding the sample articles (samples/)."""
+    report = ingest(archive, [str(SAMPLES)])
+    assert report.added and not report.failed
+    return archive
+
+
+@pytest.fixture
 def feedback(tmp_path):
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     yield store

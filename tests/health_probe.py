@@ -4,10 +4,11 @@ directory's files (the search index's table of contents, the article store)."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from tests.conftest import eventually
 
 WAIT_SECONDS = 30
 
@@ -24,19 +25,21 @@ def get_health(port: int) -> tuple[int, dict]:
 def wait_for_health(port: int, status: int = 200, until=lambda body: True) -> dict:
     """The body once /healthz answers `status` with a body `until` accepts (a bot takes a
     moment to start and connect); fails with the last answer if it never does."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    last: object = None
-    while time.monotonic() < deadline:
+    last: list = [None]
+
+    def answered() -> tuple[dict] | None:  # a tuple: even an empty body is an answer
         try:
             got, body = get_health(port)
         except OSError as error:  # not listening yet
-            last = error
-        else:
-            if got == status and until(body):
-                return body
-            last = (got, body)
-        time.sleep(0.05)
-    raise AssertionError(f"/healthz never answered {status}; last: {last!r}")
+            last[0] = error
+            return None
+        last[0] = (got, body)
+        return (body,) if got == status and until(body) else None
+
+    try:
+        return eventually(answered, timeout=WAIT_SECONDS, what=f"/healthz to answer {status}")[0]
+    except AssertionError as error:
+        raise AssertionError(f"{error}; last: {last[0]!r}") from None
 
 
 def damage_index(data_dir: Path) -> None:

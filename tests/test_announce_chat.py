@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import pytest
 
+from tests.conftest import eventually
 from tests.fake_discord import MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for
 from tests.feeds import ConditionalFeed, Entry, rss
@@ -83,13 +83,6 @@ def site():
         yield running
 
 
-def wait_for(condition, what: str, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited in vain for {what}"
-        time.sleep(0.05)
-
-
 def test_slack_announces_new_stories_up_to_the_hourly_limit_pinging_no_one(archive, feedback, site):
     with FakeSlack() as fake:
         settings = settings_for(
@@ -125,26 +118,27 @@ def news_posts(fake: FakeSlack) -> list:
 
 
 def test_discord_announces_new_stories_not_copies_or_corrections(archive, feedback, site):
-    async def until(condition, what):
-        for _ in range(400):
-            if condition():
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"waited in vain for {what}")
-
     def posts(fake):
         path = f"/channels/{DISCORD_NEWS}/messages"
         return [c for c in fake.calls if c.method == "POST" and c.path == path]
 
     async def scenario(fake):
-        await until(lambda: len(posts(fake)) >= 3, "the first three stories")
+        await asyncio.to_thread(
+            eventually, lambda: len(posts(fake)) >= 3, what="the first three stories"
+        )
         added = await fake.slash(MODERATOR, "feeds add", url=site.url("/harbor-daily.rss"))
         await fake.responses(added)
-        await until(lambda: archive.store.find(MARKET_COPY.link), "the copy to be ingested")
+        await asyncio.to_thread(
+            eventually, lambda: archive.store.find(MARKET_COPY.link), what="the copy to be ingested"
+        )
         added = await fake.slash(MODERATOR, "feeds add", url=site.url("/later.rss"))
         await fake.responses(added)
-        await until(lambda: len(posts(fake)) >= 4, "the new story of the later feed")
-        await until(lambda: "half past" in corrected_text(archive), "the correction")
+        await asyncio.to_thread(
+            eventually, lambda: len(posts(fake)) >= 4, what="the new story of the later feed"
+        )
+        await asyncio.to_thread(
+            eventually, lambda: "half past" in corrected_text(archive), what="the correction"
+        )
         return None
 
     run = run_bot(

@@ -7,25 +7,15 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from bot.render import blocks, embeds
 from bot.render.help import ABOUT_ARTICLE, EXAMPLE, FILTERS, OTHER_PAIRS, ask_option_description
 from index.answer import Answer, Citation, Fact
-from index.ingest import ingest
-from tests.conftest import SAMPLES
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
 
 EPHEMERAL = 64
 WRITTEN = ("who wrote the harbor bridge story?", "Priya Raman")
 BRIDGE = "Harbor Bridge Vote Delayed Over Cable Anchor Review"
-
-
-@pytest.fixture
-def samples(archive):
-    assert ingest(archive, [str(SAMPLES)]).added
-    return archive
 
 
 def documents_asking(text: str) -> None:
@@ -54,13 +44,13 @@ def test_both_bots_help_documents_the_filters_and_questions_about_an_article():
     assert len(ask_option_description()) <= 100 and "author:" in ask_option_description()
 
 
-def test_the_help_examples_are_answered(samples):
-    example = samples.ask(EXAMPLE)
+def test_the_help_examples_are_answered(sampled):
+    example = sampled.ask(EXAMPLE)
     assert example.quotes
     assert {q.citation.source for q in example.quotes} == {"The Millbrook Ledger"}
     assert all(q.citation.published >= "2026-01-01" for q in example.quotes)
     for question, field in zip(ABOUT_ARTICLE, ("author", "published", "source"), strict=True):
-        [fact] = samples.ask(question).facts
+        [fact] = sampled.ask(question).facts
         assert fact.field == field and fact.value, question
 
 
@@ -104,12 +94,12 @@ def test_discord_help_command_mention_and_ask_option(archive, feedback):
     documents_asking(unescaped(replied.body["content"]))
 
 
-def test_discord_answers_who_wrote_an_article_with_the_fact_and_its_citation(samples, feedback):
+def test_discord_answers_who_wrote_an_article_with_the_fact_and_its_citation(sampled, feedback):
     async def scenario(fake):
         asked = await fake.slash(MEMBER, "ask", question=WRITTEN[0])
         return (await fake.responses(asked))[0]
 
-    answered = run_bot(samples, feedback, scenario).result
+    answered = run_bot(sampled, feedback, scenario).result
     data = answered.body["data"]
     [embed] = data["embeds"]
     assert embed["title"] == BRIDGE

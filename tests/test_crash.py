@@ -5,24 +5,27 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 from index.archive import Archive
+from tests.conftest import eventually
 from tests.generated import run, start, stored, word, write_jsonl
 
 
 def kill_when(child, data, ready, what: str) -> tuple[int, int]:
     """SIGKILL the child as soon as `ready(stored(data))` holds; returns what was stored then."""
-    while child.poll() is None:
+
+    def moment() -> tuple[int, int] | None:
+        if child.poll() is not None:
+            raise AssertionError(f"{what}: it finished before the kill ({child.communicate()[1]})")
         seen = stored(data)
-        if ready(seen):
-            child.send_signal(signal.SIGKILL)
-            child.communicate()
-            assert child.returncode == -signal.SIGKILL, f"{what}: it finished before the kill"
-            return seen
-        time.sleep(0.002)
-    raise AssertionError(f"{what}: it finished before the kill ({child.communicate()[1]})")
+        return seen if ready(seen) else None
+
+    seen = eventually(moment, timeout=600, what=what, interval=0.002)
+    child.send_signal(signal.SIGKILL)
+    child.communicate()
+    assert child.returncode == -signal.SIGKILL, f"{what}: it finished before the kill"
+    return seen
 
 
 def test_an_ingest_killed_part_way_then_run_again_holds_exactly_two_thousand(tmp_path):
@@ -132,19 +135,21 @@ def test_the_worker_processes_of_a_killed_ingest_end_with_it(tmp_path):
     data = tmp_path / "data"
     source = write_jsonl(tmp_path / "big.jsonl", range(6000))  # 12,000 passages: parallel
     child = start("ingest", "--data", str(data), str(source), cwd=tmp_path)
-    workers: set[int] = set()
-    while child.poll() is None and not any(niceness(pid) > 0 for pid in workers):
-        workers = descendants_of(child.pid)
-        time.sleep(0.01)
-    assert any(niceness(pid) > 0 for pid in workers), (
-        f"no worker process was seen ({child.communicate()[1]})"
-    )
+
+    def workers_started() -> set[int] | None:
+        if child.poll() is not None:
+            raise AssertionError(f"no worker process was seen ({child.communicate()[1]})")
+        found = descendants_of(child.pid)
+        return found if any(niceness(pid) > 0 for pid in found) else None
+
+    workers = eventually(workers_started, timeout=300, what="a worker process", interval=0.01)
     child.send_signal(signal.SIGKILL)
     child.wait()  # not communicate(): surviving workers would hold its pipes open
-    deadline = time.monotonic() + 30
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(alive(pid) for pid in workers)
+    eventually(
+        lambda: not any(alive(pid) for pid in workers),
+        timeout=30,
+        what="the workers to end with the ingest",
+    )
     status, out, err = run("ingest", "--data", str(data), str(source), cwd=tmp_path)
     assert status == 0 and "0 failed" in out, err
     assert stored(data) == (6000, 6000)

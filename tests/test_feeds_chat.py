@@ -4,11 +4,11 @@ them in the background; others are refused. Real SDK clients against the fakes o
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
 from index.feeds import FeedStore
+from tests.conftest import eventually
 from tests.fake_discord import MANAGE_GUILD, MEMBER, MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for
 from tests.feeds import ConditionalFeed, Entry, rss
@@ -32,13 +32,6 @@ def site():
         yield running
 
 
-def wait_for(condition, what: str, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited in vain for {what}"
-        time.sleep(0.05)
-
-
 def test_slack_editors_add_list_and_remove_feeds_and_the_bot_watches_them(archive, feedback, site):
     good, broken = site.url("/feed.rss"), site.url("/broken.rss")
     with FakeSlack() as fake:
@@ -46,11 +39,11 @@ def test_slack_editors_add_list_and_remove_feeds_and_the_bot_watches_them(archiv
         with RunningBot(fake, settings, archive, feedback, http=True) as bot:
             bot.command("/feeds", f"add <{good}>", user_id=EDITOR)
             [added] = fake.wait_for_calls("response:command")
-            wait_for(lambda: archive.articles(), "the watcher to ingest the feed")
+            eventually(lambda: archive.articles(), what="the watcher to ingest the feed")
             bot.command("/feeds", f"add {broken}", user_id=EDITOR)
             fake.wait_for_calls("response:command", 2)
             feeds = FeedStore(archive.data_dir / "feeds.sqlite3")
-            wait_for(lambda: feeds.get(broken).failures, "the broken feed to be polled")
+            eventually(lambda: feeds.get(broken).failures, what="the broken feed to be polled")
             feeds.close()
             bot.command("/feeds", "", user_id=EDITOR)
             listed = fake.wait_for_calls("response:command", 3)[-1]
@@ -89,29 +82,24 @@ def test_the_feeds_setting_is_watched_in_the_background(archive, feedback, site)
     with FakeSlack() as fake:
         settings = settings_for(fake, feeds=(site.url("/feed.rss"),), allow_private_urls=True)
         with RunningBot(fake, settings, archive, feedback, http=True):
-            wait_for(lambda: archive.articles(), "the FEEDS setting's feed to be ingested")
+            eventually(lambda: archive.articles(), what="the FEEDS setting's feed to be ingested")
     assert [a.title for a in archive.articles()] == [STORY.title]
 
 
 def test_discord_moderators_manage_feeds_and_members_are_refused(archive, feedback, site):
     good, broken = site.url("/feed.rss"), site.url("/broken.rss")
 
-    async def until(condition):
-        for _ in range(400):
-            if condition():
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError("waited in vain")
-
     async def scenario(fake):
         refused = await fake.slash(MEMBER, "feeds add", url=good)
         refused = (await fake.responses(refused))[0]
         refused_list = (await fake.responses(await fake.slash(MEMBER, "feeds list")))[0]
         added = (await fake.responses(await fake.slash(MODERATOR, "feeds add", url=good)))[0]
-        await until(lambda: archive.articles())
+        await asyncio.to_thread(eventually, archive.articles, what="the feed to be ingested")
         await fake.responses(await fake.slash(MODERATOR, "feeds add", url=broken))
         feeds = FeedStore(archive.data_dir / "feeds.sqlite3")
-        await until(lambda: feeds.get(broken).failures)
+        await asyncio.to_thread(
+            eventually, lambda: feeds.get(broken).failures, what="the broken feed to be polled"
+        )
         feeds.close()
         listed = (await fake.responses(await fake.slash(MODERATOR, "feeds list")))[0]
         removed = await fake.slash(MODERATOR, "feeds remove", url=broken)

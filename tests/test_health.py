@@ -17,8 +17,7 @@ import pytest
 from bot.config import Settings
 from bot.health import PATH, HealthCheck, HealthServer, Heard, Link
 from bot.watching import BackgroundWatcher
-from index.ingest import ingest
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT
 from tests.fake_discord import TOKEN, run_bot
 from tests.fake_slack import (
     APP_TOKEN,
@@ -34,13 +33,6 @@ from tests.health_probe import damage_index, damage_store, get_health, wait_for_
 from tests.webserver import WebServer
 
 INDEX_REASON = "the search index cannot be read"
-
-
-@pytest.fixture
-def sampled(archive):
-    """The archive holding the sample articles."""
-    assert ingest(archive, [str(SAMPLES)]).added
-    return archive
 
 
 def test_a_readable_archive_is_healthy_with_its_figures(sampled):

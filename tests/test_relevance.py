@@ -14,7 +14,6 @@ from index.answer import Answerer
 from index.copies import StoryPassages
 from index.encoder import Encoder
 from index.errors import ModelMissing
-from index.ingest import ingest
 from index.question import parse_question
 from tests.conftest import ROOT, SAMPLES, assert_verbatim
 
@@ -39,41 +38,35 @@ ANSWERED = {
 }
 
 
-@pytest.fixture
-def samples(archive):
-    assert not ingest(archive, [str(SAMPLES)]).failed
-    return archive
-
-
-def test_the_weather_on_mars_gets_no_quote(samples):
-    answer = samples.ask("what's the weather on mars?")
+def test_the_weather_on_mars_gets_no_quote(sampled):
+    answer = sampled.ask("what's the weather on mars?")
     assert answer.quotes == ()
     words = parse_question(answer.question).words
     assert "whats" not in [w.lower().replace("'", "") for w in words]
 
 
-def test_who_pays_for_the_bridge_quotes_the_bridge_story_first(samples):
-    answer = samples.ask("who pays for the bridge?")
+def test_who_pays_for_the_bridge_quotes_the_bridge_story_first(sampled):
+    answer = sampled.ask("who pays for the bridge?")
     assert answer.quotes
     top = answer.quotes[0]
     assert "Harbor Bridge" in top.citation.title
     assert "grant" in top.text or "bond" in top.text
 
 
-def test_questions_about_news_elsewhere_are_refused_and_those_answered_here_are_not(samples):
-    quoted = [q for q in ELSEWHERE if samples.ask(q).quotes]
+def test_questions_about_news_elsewhere_are_refused_and_those_answered_here_are_not(sampled):
+    quoted = [q for q in ELSEWHERE if sampled.ask(q).quotes]
     assert len(quoted) <= 1, quoted
     for question, words in ANSWERED.items():
-        answer = samples.ask(question)
+        answer = sampled.ask(question)
         assert answer.quotes, question
         assert any(words in quote.text for quote in answer.quotes[:3]), question
         assert answer.confidence is not None and answer.confidence > 0
 
 
-def test_quotes_stay_verbatim_and_highlights_fall_on_question_words(samples):
+def test_quotes_stay_verbatim_and_highlights_fall_on_question_words(sampled):
     for question in ANSWERED:
-        for quote in samples.ask(question).quotes:
-            source = "\n".join(p.text for p in samples.find(quote.citation.article_id).paragraphs)
+        for quote in sampled.ask(question).quotes:
+            source = "\n".join(p.text for p in sampled.find(quote.citation.article_id).paragraphs)
             assert_verbatim(quote.text, source)
             assert len(quote.text) <= 460
             for start, end in quote.highlights:
@@ -91,8 +84,8 @@ def test_a_refused_question_may_name_the_nearest_story_and_json_says_how_sure(cl
     assert answered["answers"] and 0 < answered["confidence"] <= 1
 
 
-def test_the_lexical_ranker_alone_still_answers(samples):
-    lexical = Answerer(StoryPassages(samples.passages, samples.store), semantic=False)
+def test_the_lexical_ranker_alone_still_answers(sampled):
+    lexical = Answerer(StoryPassages(sampled.passages, sampled.store), semantic=False)
     answer = lexical.answer(parse_question("why was the harbor bridge vote delayed?"))
     assert answer.quotes and "cable anchors" in answer.quotes[0].text
 
