@@ -151,6 +151,7 @@ def pytest_sessionfinish(session) -> None:
     if os.environ.get("NO_SKIPS") == "1" and _skipped:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line(f"NO_SKIPS=1, and {len(_skipped)} test(s) skipped:", red=True)
             for nodeid in _skipped:
                 reporter.write_line(f"  {nodeid}", red=True)
