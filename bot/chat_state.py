@@ -5,10 +5,11 @@ in `discord.sqlite3` (its answers by channel and message id), both in the data d
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from index.sqlite import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (
@@ -32,11 +33,9 @@ class ChatState:
     calls off its event loop)."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
+        self._db = open_database(path)
         self._lock = threading.Lock()
         self._claims = 0
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._prune()
 

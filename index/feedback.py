@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from index.answer import Quote
+from index.sqlite import open_database
 
 QUESTION_LOG_DAYS = 90  # days a logged question is kept; 0: no question is logged
 SALT_FILE = "questions.salt"  # beside the database: askers' ids are hashed with it
@@ -111,9 +112,8 @@ class FeedbackStore:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._salt_path = path.parent / SALT_FILE
         self._salt: bytes | None = None
-        self._db = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
+        self._db = open_database(path)
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(answers)")}
         if "question_id" not in columns:  # a store made before questions were logged

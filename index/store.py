@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index import stories
 from index.article import Article, Paragraph, Publication, domain_of, normalize_url
+from index.sqlite import open_database
 from index.syndication import is_revision
 
 log = logging.getLogger(__name__)
@@ -139,15 +140,13 @@ class ArticleStore:
     """
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = _connect(path)
+        self._db = open_database(path, wait=BUSY_TIMEOUT, durable=True)
         self._lock = threading.RLock()
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA + stories.SCHEMA)
             self._migrate()
             self._db.executescript(_INDEXES)
-        self._reader = _connect(path)
+        self._reader = open_database(path, wait=BUSY_TIMEOUT, durable=True)
         self._read_lock = threading.Lock()
         self._copies: tuple[int, frozenset[str]] | None = None
 
@@ -460,12 +459,6 @@ def _keep_version(db: sqlite3.Connection, article_id: str, now: str) -> None:
         " FROM articles WHERE id = ?1",
         (article_id, now),
     )
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
-    db.execute("PRAGMA synchronous=FULL")
-    return db
 
 
 def _now() -> str:
