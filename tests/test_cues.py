@@ -1,0 +1,58 @@
+"""index/cues.py: the kind of answer a question asks for, and whether a text offers one."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.cues import answer_type, offers
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("when did the bridge open?", "date"),
+        ("what year was the dam built?", "date"),
+        ("how many riders use the pass?", "number"),
+        ("how much will the bridge cost?", "number"),
+        ("what share of the vote did she get?", "number"),
+        ("who wrote the story?", "person"),
+        ("whose idea was the night ferry?", "person"),
+        ("which company built the dam?", "person"),
+        ("where is the new library?", "place"),
+        ("which country joined the group?", "place"),
+        ("why was the vote delayed?", None),
+        ("what is the plan?", None),
+    ],
+)
+def test_the_question_says_what_kind_of_answer_it_wants(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_a_date_is_offered_by_a_year_a_month_or_a_weekday_not_by_vague_words():
+    question = "when did the library open?"
+    assert offers("date", "It opened in March.", question)
+    assert offers("date", "It opened in 2024.", question)
+    assert offers("date", "It opened on Tuesday.", question)
+    assert not offers("date", "It opened recently, to much applause.", question)
+
+
+def test_what_the_question_already_holds_is_not_an_answer():
+    assert not offers("date", "It opened in 2024.", "did it open in 2024?")
+    assert not offers("person", "The plan, said Ada Okafor, is late.", "what did Ada Okafor say?")
+    assert offers("person", "The plan, said Ada Okafor, is late.", "who said the plan is late?")
+
+
+def test_a_capital_at_the_start_of_a_sentence_is_not_a_name():
+    assert not offers("person", "Council met. Nobody came.", "who came?")
+
+
+def test_numbers_and_places():
+    assert offers("number", "The bridge costs $48 million.", "how much is the bridge?")
+    assert offers("number", "Forty riders came.", "how many riders came?")
+    assert not offers("number", "Riders came.", "how many riders came?")
+    assert offers("place", "They met in Geneva on a Monday.", "where did they meet?")
+    assert not offers("place", "They met on a Monday.", "where did they meet?")
+
+
+def test_a_question_of_no_kind_is_offered_nothing():
+    assert not offers(None, "They met in Geneva in 2024.", "why did they meet?")
