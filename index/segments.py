@@ -28,13 +28,17 @@ from pathlib import Path
 
 from whoosh import fields, formats
 from whoosh.analysis import IDTokenizer
-from whoosh.codec import whoosh3
 from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_uint
 from whoosh.writing import NO_MERGE, SegmentWriter
 
 from index.schema import PassageText
+
+try:  # Whoosh's codec module: private, and the first thing a new release may move
+    from whoosh.codec import whoosh3
+except ImportError:  # pragma: no cover (another Whoosh): the fast path stays off
+    whoosh3 = None
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +118,7 @@ def writer_kind():
 def lengths_in_memory(reader, fieldname: str) -> bool:
     """Whether a searcher's segment reader holds a field's lengths in memory (`searcher`)."""
     readers = getattr(getattr(reader, "_perdoc", None), "_readers", {})
-    return isinstance(readers.get(whoosh3._lenfield(fieldname)), bytes)
+    return isinstance(readers.get(f"_{fieldname}_len"), bytes)  # whoosh3._lenfield's key
 
 
 def open_index(folder: Path | str):
