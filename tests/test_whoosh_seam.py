@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
 import re
 import threading
 from pathlib import Path
 
 import whoosh
 
-from index import segments
+from index import segments, writes
 from index.archive import Archive
 from index.article import Article, Paragraph
 from index.readers import read
+from index.search import PassageIndex
 from tests.conftest import ROOT, SAMPLES
+from tests.test_crash import descendants_of, niceness
 
 SEAM = ROOT / "index" / "segments.py"
 QUESTIONS = [
@@ -134,3 +137,31 @@ def test_without_the_fast_path_whoosh_s_own_writer_gives_the_same_answers(
         plain.add([twelve_paragraphs(3)])  # a small write, the same way
     warnings = [r for r in caplog.records if r.name == "index.segments"]
     assert len(warnings) == 1 and "Whoosh's own writer" in warnings[0].getMessage()
+
+
+def test_workers_are_not_forked_from_the_writer_and_hold_none_of_its_files(tmp_path, monkeypatch):
+    """The process that writes may be a bot running chat and feed-watcher threads: workers
+    start from a fork server, so they inherit neither those threads' locks nor its open files,
+    the writer lock among them."""
+    monkeypatch.setattr(writes, "PARALLEL_FROM", 10)
+    held = threading.Lock()
+    held.acquire()  # a lock another thread of the bot holds while the workers start
+    try:
+        index = PassageIndex(tmp_path / "index")
+        try:
+            index.write(archive_articles()[:40])
+            assert index.segments() >= 2  # written by the workers
+            workers = [pid for pid in descendants_of(os.getpid()) if niceness(pid) > 0]
+            assert workers
+            for pid in workers:
+                assert parent_of(pid) != os.getpid()
+                files = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+                assert not any(f.startswith(str(tmp_path)) for f in files), files
+        finally:
+            index.close()
+    finally:
+        held.release()
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
