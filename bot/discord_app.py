@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import re
 import signal
@@ -16,9 +17,11 @@ from discord import app_commands
 
 from bot import health
 from bot.announce import Announcement, NewStory
+from bot.answer_queue import AnswerQueue
 from bot.chat_state import ChatState
 from bot.config import Settings
 from bot.discord_commands import add_commands
+from bot.discord_delivery import PATIENT, Policy
 from bot.discord_endpoints import endpoints, intents, invite_url
 from bot.discord_mentions import answer_mention
 from bot.discord_sync import HASH_FILE, SyncedHashes, sync_if_changed
@@ -82,11 +85,14 @@ async def serve(
     defer_after: float = DEFER_AFTER,
     sync: bool = False,
     health_port: int | None = None,
+    answering: AnswerQueue | None = None,
+    delivery: Policy = PATIENT,
 ) -> int:
     """Connect and answer until `stop` is set (0) or the connection fails for good (1).
 
     `sync`: overwrite the slash commands even if unchanged; `health_port`: serve GET /healthz
-    on 127.0.0.1 there."""
+    on 127.0.0.1 there; `answering`: the bounded queue questions are answered from
+    (bot/answer_queue.py); `delivery`: the retries of replies (bot/discord_delivery.py)."""
     stop = stop or asyncio.Event()
     redact = _Redact(settings.discord_token)
     handlers = [*logging.getLogger().handlers, logging.lastResort]
@@ -95,7 +101,14 @@ async def serve(
     try:
         with endpoints(settings.discord_api_base, settings.discord_gateway_url):
             bot = NewsBot(
-                settings, archive, feedback, announce=announce, defer_after=defer_after, sync=sync
+                settings,
+                archive,
+                feedback,
+                announce=announce,
+                defer_after=defer_after,
+                sync=sync,
+                answering=answering,
+                delivery=delivery,
             )
             async with bot:
                 with health.serving(bot.health, health_port):
@@ -167,6 +180,8 @@ class NewsBot(discord.Client):
         announce: Callable[[str], None] = print,
         defer_after: float = DEFER_AFTER,
         sync: bool = False,
+        answering: AnswerQueue | None = None,
+        delivery: Policy = PATIENT,
     ):
         # discord.py's own switches for its "voice will NOT be supported" start-up warnings:
         # this bot never joins voice, so they would only puzzle whoever reads the log.
@@ -182,6 +197,8 @@ class NewsBot(discord.Client):
         self.archive = archive
         self.feedback = feedback
         self.defer_after = defer_after
+        self.answering = answering or AnswerQueue(name="discord-answer")
+        self.delivery = delivery
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._command_failed)
@@ -230,6 +247,7 @@ class NewsBot(discord.Client):
 
     async def close(self) -> None:
         await super().close()
+        await asyncio.to_thread(self.answering.close)
         await asyncio.to_thread(self.watching.close)
         await asyncio.to_thread(self.state.close)
 
@@ -269,9 +287,9 @@ class NewsBot(discord.Client):
         A new question names its `asker` and is logged; "More" names the logged question."""
         limit = offset + QUOTES_SHOWN + 1
         if asker is None:
-            found = await asyncio.to_thread(self.archive.ask, question, limit, context)
+            found = await self.answering.run(self.archive.ask, question, limit, context)
         else:
-            asked = await asyncio.to_thread(
+            ask = functools.partial(
                 asking.ask,
                 self.archive,
                 self.feedback,
@@ -281,6 +299,7 @@ class NewsBot(discord.Client):
                 limit=limit,
                 context=context,
             )
+            asked = await self.answering.run(ask)
             found, question_id = asked.answer, asked.question_id
         page = found.quotes[offset : offset + QUOTES_SHOWN]
         more = len(found.quotes) > offset + QUOTES_SHOWN and offset + QUOTES_SHOWN < MAX_SHOWN
@@ -317,7 +336,12 @@ class NewsBot(discord.Client):
             return
         work = self.answer(question, asker=interaction.user.id)
         shown = await respond(
-            interaction, work, ephemeral=private, defer_after=self.defer_after, action="answer"
+            interaction,
+            work,
+            ephemeral=private,
+            defer_after=self.defer_after,
+            action="answer",
+            policy=self.delivery,
         )
         if not private:
             await self.remember(interaction.channel_id, shown, question)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord_ui import APOLOGY, message_kwargs, safely
+from bot.discord_delivery import PATIENT, DiscordTrouble, Policy, deliver, new_nonce
+from bot.discord_ui import APOLOGY, DISCORD_TROUBLE, message_kwargs, safely
 from bot.ratelimit import Verdict
 from bot.render.embeds import VOTE_TEMPLATE, Message, help_message, text_message
 
@@ -29,7 +30,7 @@ async def answer_mention(bot: NewsBot, message: discord.Message) -> None:
         await _answer(bot, message)
     except Exception:
         log.exception("Failed to answer a mention in channel %s", message.channel.id)
-        await reply(message, text_message(APOLOGY), quiet=True)
+        await reply(message, text_message(APOLOGY), quiet=True, policy=bot.delivery)
 
 
 def addressed(message: discord.Message, bot_id: int) -> bool:
@@ -42,18 +43,18 @@ def addressed(message: discord.Message, bot_id: int) -> bool:
 async def _answer(bot: NewsBot, message: discord.Message) -> None:
     question = question_text(message, bot.user.id)
     if not question:
-        await reply(message, help_message())
+        await reply(message, help_message(), policy=bot.delivery)
         return
     verdict = bot.allowed(message.author.id)
     if verdict is Verdict.NOTIFY:
-        await reply(message, bot.slow_down())
+        await reply(message, bot.slow_down(), policy=bot.delivery)
     if verdict is not Verdict.ALLOW:
         return
     context = await first_question(bot, message)
     answer = await safely(
         bot.answer(question, context, asker=message.author.id), "answer a mention"
     )
-    sent = await reply(message, answer)
+    sent = await reply(message, answer, policy=bot.delivery)
     await bot.remember(message.channel.id, sent and sent.id, context or question)
 
 
@@ -98,12 +99,35 @@ async def first_question(bot: NewsBot, message: discord.Message) -> str | None:
 
 
 async def reply(
-    message: discord.Message, answer: Message, *, quiet: bool = False
+    message: discord.Message, answer: Message, *, quiet: bool = False, policy: Policy = PATIENT
 ) -> discord.Message | None:
-    """Send `answer` as a reply (pinging no one); None if Discord refused it."""
+    """Send `answer` as a reply (pinging no one); None if Discord refused it.
+
+    Every try carries the same nonce (with enforce_nonce), so Discord never shows it twice;
+    when Discord fails every try, that is logged once and a short notice tried once."""
     reference = message.to_reference(fail_if_not_exists=False)
+    nonce, kwargs = new_nonce(), message_kwargs(answer)
+    channel = message.channel
     try:
-        return await message.channel.send(reference=reference, **message_kwargs(answer))
+        return await deliver(
+            lambda: channel.send(reference=reference, nonce=nonce, **kwargs), policy
+        )
+    except DiscordTrouble as trouble:
+        if quiet:
+            return None
+        log.error(
+            "Discord failed while replying in channel %s: %s after %d tries; nothing was delivered",
+            channel.id,
+            trouble.reason,
+            trouble.tries,
+        )
+        notice = message_kwargs(text_message(DISCORD_TROUBLE))
+        try:  # one try, no retry: Discord is failing
+            sending = channel.send(reference=reference, nonce=new_nonce(), **notice)
+            await asyncio.wait_for(sending, policy.timeout)
+        except Exception as again:
+            log.debug("The notice of Discord's trouble did not get through either: %s", again)
+        return None
     except discord.HTTPException as error:
         if not quiet:
             log.error("Could not reply in channel %s: HTTP %s", message.channel.id, error.status)

@@ -8,6 +8,8 @@ from collections.abc import Awaitable
 
 import discord
 
+from bot.answer_queue import BUSY, Busy
+from bot.discord_delivery import PATIENT, DiscordTrouble, Policy, already_acknowledged, deliver
 from bot.render.embeds import Button, Message, escape, text_message
 from index.errors import InputError
 
@@ -15,6 +17,10 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again later."
+DISCORD_TROUBLE = (
+    "Discord is having trouble right now, so your answer could not be delivered. "
+    "Nothing is wrong with your question: please ask again in a few minutes."
+)
 BUTTON_TEMPLATE = r"newsbot:(?:vote|more):[0-9a-z:]{1,80}"
 _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary}
 
@@ -64,6 +70,9 @@ async def safely(work: Awaitable[Message], action: str) -> Message:
         return await work
     except InputError as error:
         return text_message(escape(str(error)))
+    except Busy:
+        log.warning("Busy: a question was turned away (%s)", action)
+        return text_message(BUSY)
     except Exception:
         log.exception("Failed to %s", action)
         return text_message(APOLOGY)
@@ -76,12 +85,14 @@ async def respond(
     ephemeral: bool,
     defer_after: float,
     action: str,
+    policy: Policy = PATIENT,
 ) -> int | None:
     """Answer an interaction with the work's message, deferring first if it is slow.
 
     Discord drops an interaction not answered within 3 seconds: if the work is not done after
     `defer_after` seconds, Discord is told to show "thinking…" and the message replaces it.
-    Returns the id of the message shown, when Discord says it.
+    Each step is retried when Discord falters (bot/discord_delivery.py); if it fails for good
+    that is logged once. Returns the id of the message shown, when Discord says it.
     """
     task = asyncio.ensure_future(safely(work, action))
     try:
@@ -90,17 +101,42 @@ async def respond(
         except TimeoutError:
             message = None
         if message is not None:
-            response = await interaction.response.send_message(
-                ephemeral=ephemeral, **message_kwargs(message)
-            )
-            return response.message_id
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        message = await task
-        sent = await interaction.edit_original_response(**message_kwargs(message))
-        return sent.id
+            kwargs = message_kwargs(message)
+            response = interaction.response
+            sent = await _once(lambda: response.send_message(ephemeral=ephemeral, **kwargs), policy)
+            return sent and sent.message_id
+        await _once(lambda: interaction.response.defer(ephemeral=ephemeral, thinking=True), policy)
+        kwargs = message_kwargs(await task)
+        edited = await deliver(lambda: interaction.edit_original_response(**kwargs), policy)
+        return edited.id
+    except DiscordTrouble as trouble:
+        log.error(
+            "Discord failed while answering an interaction (%s): %s after %d tries; "
+            "nothing was delivered",
+            action,
+            trouble.reason,
+            trouble.tries,
+        )
+        return None
     finally:
         if not task.done():
             task.cancel()
+
+
+async def _once(respond_to, policy: Policy):
+    """An interaction response, retried; None when a try finds that an earlier one (whose
+    answer was lost) got through: Discord takes one response per interaction."""
+
+    async def attempt():
+        try:
+            return await respond_to()
+        except discord.HTTPException as error:
+            if already_acknowledged(error):
+                log.info("An interaction response had got through after all")
+                return None
+            raise
+
+    return await deliver(attempt, policy)
 
 
 async def tell(interaction: discord.Interaction, message: Message) -> None:

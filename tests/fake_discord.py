@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -53,6 +54,9 @@ class _Failure:
     path: re.Pattern
     status: int
     times: int
+    done: bool = False  # the request is carried out, then its answer held or dropped
+    delay: float = 0.0
+    drop: bool = False
 
 
 @dataclass
@@ -64,10 +68,19 @@ class FakeDiscord:
     identify: dict | None = None
     heartbeats: int = 0
     _failures: list[_Failure] = field(default_factory=list)
+    _answered: set[int] = field(default_factory=set)  # interactions given their response
+    _live: bool = False
+    _resumable: bool = True
     _messages: dict[int, dict] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(910000000000000000))
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _socket: web.WebSocketResponse | None = None
+    _request: web.Request | None = None  # the gateway connection's HTTP request
+    _events: list[dict] = field(default_factory=list)  # this session's dispatches, for RESUME
+    _nonces: dict[tuple[int, str], dict] = field(default_factory=dict)  # enforce_nonce
+    session: int = 0  # counts IDENTIFYs: each starts a session
+    connections: int = 0  # gateway connections opened
+    resumes: int = 0  # RESUMEs accepted
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -101,8 +114,30 @@ class FakeDiscord:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     def fail(self, method: str, path: str, status: int = 500, times: int = 1) -> None:
-        """Answer the next `times` requests matching `path` (a regex) with `status`."""
+        """Answer the next `times` requests matching `path` (a regex) with `status`; a 429
+        comes as Discord sends it (`retry_after` in the body, through its proxy: `Via`)."""
         self._failures.append(_Failure(method, re.compile(path), status, times))
+
+    def fail_after_doing(
+        self, method: str, path: str, *, delay: float = 0.0, drop: bool = False
+    ) -> None:
+        """The next request matching `path` is carried out (a message is made), then its
+        answer is held `delay` seconds (past the client's timeout) or never sent (`drop`)."""
+        failure = _Failure(method, re.compile(path), 200, 1, done=True, delay=delay, drop=drop)
+        self._failures.append(failure)
+
+    async def answered(self, message: dict, timeout: float = 15) -> dict:
+        """The bot's reply to `message` once Discord holds it (failed tries do not count)."""
+        await self.wait_for(lambda _call: bool(self.replies_to(message)), timeout)
+        return self.replies_to(message)[0]
+
+    def replies_to(self, message: dict) -> list[dict]:
+        """The messages Discord holds that reply to `message`: what people see."""
+        return [
+            m
+            for m in self._messages.values()
+            if str((m.get("message_reference") or {}).get("message_id")) == message["id"]
+        ]
 
     async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15) -> Call:
         """The first recorded call matching `predicate`, waiting for it if need be."""
@@ -137,22 +172,34 @@ class FakeDiscord:
             body = None
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
         call = Call(request.method, path, dict(request.query), body, authorized)
-        status, response = self._answer(call)
+        failure = self._failure(call)
+        if failure is not None and not failure.done:
+            status, response = failure.status, {"message": "Simulated failure", "code": 0}
+        else:
+            status, response = self._answer(call)
         call.response = response
         await self._record(call)
+        headers = {"Content-Type": "application/json"}  # exactly: discord.py reads only this
+        if status == 429:
+            response = {"message": "You are being rate limited.", "retry_after": 0.5}
+            response["global"] = False
+            headers |= {"Via": "1.1 google", "Retry-After": "1"}
+        if failure is not None and failure.done:
+            await asyncio.sleep(failure.delay)
+            if failure.drop:
+                request.transport.close()  # done, and the answer never comes
         if status == 204:
             return web.Response(status=204)
-        return web.Response(
-            status=status,
-            body=json.dumps(response).encode(),
-            headers={"Content-Type": "application/json"},  # exactly: discord.py reads only this
-        )
+        return web.Response(status=status, body=json.dumps(response).encode(), headers=headers)
 
-    def _answer(self, call: Call) -> tuple[int, dict | list | None]:
+    def _failure(self, call: Call) -> _Failure | None:
         for failure in self._failures:
             if failure.times and call.method == failure.method and failure.path.search(call.path):
                 failure.times -= 1
-                return failure.status, {"message": "Simulated failure", "code": 0}
+                return failure
+        return None
+
+    def _answer(self, call: Call) -> tuple[int, dict | list | None]:
         needs_token = not call.path.startswith(("/interactions/", "/webhooks/"))
         if needs_token and not call.authorized:
             return 401, {"message": "401: Unauthorized", "code": 0}
@@ -168,12 +215,21 @@ class FakeDiscord:
             return 200, [self._command(c, guild and guild.group(1)) for c in call.body or []]
         posted = re.fullmatch(r"/channels/(\d+)/messages", path)
         if posted and method == "POST":
-            return 200, self._message(int(posted.group(1)), body)
+            channel_id, nonce = int(posted.group(1)), body.get("nonce")
+            if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._nonces:
+                return 200, self._nonces[channel_id, nonce]  # Discord's: the one made before
+            made = self._message(channel_id, body)
+            if nonce and body.get("enforce_nonce"):
+                self._nonces[channel_id, nonce] = made
+            return 200, made
         fetched = re.fullmatch(r"/channels/\d+/messages/(\d+)", path)
         if fetched and method == "GET" and int(fetched.group(1)) in self._messages:
             return 200, self._messages[int(fetched.group(1))]
         if match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
-            return 200, self._callback(int(match.group(1)), match.group(2), body)
+            try:
+                return 200, self._callback(int(match.group(1)), match.group(2), body)
+            except _Refused as refused:
+                return refused.status, refused.body
         if re.fullmatch(r"/webhooks/\d+/[^/]+/messages/@original", path) and method == "PATCH":
             return 200, self._message(CHANNEL_ID, body, interaction=True)
         if re.fullmatch(r"/webhooks/\d+/[^/]+", path) and method == "POST":
@@ -217,6 +273,10 @@ class FakeDiscord:
         return message
 
     def _callback(self, interaction_id: int, token: str, body: dict) -> dict:
+        if interaction_id in self._answered:
+            raise _Refused(400, {"message": "Interaction has already been acknowledged.",
+                                 "code": 40060})  # fmt: skip
+        self._answered.add(interaction_id)
         kind = body.get("type")
         data = body.get("data") or {}
         outcome = {"id": str(interaction_id), "type": 2}
@@ -234,7 +294,9 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._socket = socket
+        self._socket, self._request = socket, request
+        self._live = False  # events go out once the client has identified or resumed
+        self.connections += 1
         await socket.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_MS}})
         async for frame in socket:
             if frame.type != WSMsgType.TEXT:
@@ -245,18 +307,59 @@ class FakeDiscord:
                 await socket.send_json({"op": 11})
             elif payload["op"] == 2:
                 await self._identified(socket, payload["d"])
+            elif payload["op"] == 6:
+                await self._resume(socket, payload["d"])
+        if self._socket is socket:
+            self._live = False
         return socket
+
+    async def _resume(self, socket: web.WebSocketResponse, resume: dict) -> None:
+        """RESUME: the events the client missed since `seq`, in order, then RESUMED; a session
+        that is not this one is invalid (op 9, not resumable), as Discord answers."""
+        if resume.get("token") != self.token:
+            await socket.close(code=4004, message=b"Authentication failed.")
+            return
+        if not self._resumable or resume.get("session_id") != f"fake-session-{self.session}":
+            await socket.send_json({"op": 9, "d": False})
+            return
+        self.resumes += 1
+        missed = [e for e in self._events if e["s"] > (resume.get("seq") or 0)]
+        for event in missed:
+            await socket.send_json(event)
+        self._live = True
+        await self.send_event("RESUMED", {})
+
+    async def reconnect(self) -> None:
+        """Op 7, Reconnect: Discord asks the client to reconnect and resume."""
+        await self._socket.send_json({"op": 7, "d": None})
+
+    async def invalidate(self, resumable: bool) -> None:
+        """Op 9, Invalid Session; when not resumable the session is over (the client must
+        identify afresh, and what it missed is not sent again)."""
+        if not resumable:
+            self._resumable = False  # the session's id is refused from now on
+        await self._socket.send_json({"op": 9, "d": resumable})
+
+    async def drop_gateway(self) -> None:
+        """The connection drops without a close frame, as a network fault does."""
+        self._live = False
+        if self._request is not None and self._request.transport is not None:
+            self._request.transport.abort()
 
     async def _identified(self, socket: web.WebSocketResponse, identify: dict) -> None:
         self.identify = identify
         if identify.get("token") != self.token:
             await socket.close(code=4004, message=b"Authentication failed.")
             return
+        self.session += 1
+        self._resumable = True
+        self._events = []
+        self._live = True
         ready = {
             "v": 10,
             "user": BOT,
             "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-            "session_id": "fake-session",
+            "session_id": f"fake-session-{self.session}",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
         }
@@ -264,9 +367,14 @@ class FakeDiscord:
         await self.send_event("GUILD_CREATE", _guild())
 
     async def send_event(self, name: str, data: dict) -> None:
-        """Send a DISPATCH event to the connected client."""
-        assert self._socket is not None and not self._socket.closed, "no client connected"
-        await self._socket.send_json({"op": 0, "t": name, "s": next(self._seq), "d": data})
+        """Send a DISPATCH event to the connected client; between connections it is kept for
+        a RESUME, as Discord keeps a session's events."""
+        assert self._socket is not None, "no client connected"
+        event = {"op": 0, "t": name, "s": next(self._seq), "d": data}
+        self._events.append(event)
+        if self._live and not self._socket.closed:
+            with contextlib.suppress(ConnectionError):
+                await self._socket.send_json(event)
         await self._record(Call("GATEWAY", name, {}, data, True))
 
     async def close_gateway(self, code: int) -> None:
@@ -379,6 +487,11 @@ class FakeDiscord:
 
 
 _BOT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38)
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, body: dict):
+        self.status, self.body = status, body
 
 
 def _option_type(value) -> int:
@@ -514,6 +627,8 @@ def run_bot(
     sync: bool = False,
     health_port: int | None = None,
     prepare: Callable[[FakeDiscord], None] | None = None,
+    answering=None,
+    delivery=None,
     **settings,
 ):
     """Run the real bot (bot.discord_app.serve) against a fresh fake Discord.
@@ -521,7 +636,8 @@ def run_bot(
     `scenario(fake)` is awaited once the client is connected; then the bot is stopped.
     Everything is bounded by `timeout` seconds, so a broken bot fails instead of hanging.
     `sync` and `health_port` are serve's (`discord --sync`, `--health-port`); `prepare(fake)`
-    runs before the bot starts (to make the fake fail a request, say).
+    runs before the bot starts (to make the fake fail a request, say). `answering` and
+    `delivery` are serve's too (the answering queue, the retries of replies).
     """
     from bot.config import Settings
     from bot.discord_app import DEFER_AFTER, serve
@@ -548,6 +664,8 @@ def run_bot(
                 defer_after=DEFER_AFTER if defer_after is None else defer_after,
                 sync=sync,
                 health_port=health_port,
+                answering=answering,
+                **({"delivery": delivery} if delivery is not None else {}),
             )
         )
         try:
