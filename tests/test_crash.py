@@ -7,6 +7,8 @@ import signal
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from index.archive import Archive
 from tests.conftest import eventually
 from tests.generated import run, start, stored, word, write_jsonl
@@ -28,6 +30,7 @@ def kill_when(child, data, ready, what: str) -> tuple[int, int]:
     return seen
 
 
+@pytest.mark.slow
 def test_an_ingest_killed_part_way_then_run_again_holds_exactly_two_thousand(tmp_path):
     """Done when: ingest of 2,000 killed with SIGKILL part-way, then run again with the same
     input, exits 0; the data directory holds exactly 2,000 articles and `ask` works."""
