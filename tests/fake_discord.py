@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +47,7 @@ class Call:
     body: dict | list | None
     authorized: bool  # the Authorization header was "Bot <the expected token>"
     response: dict | list | None = None
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks/chat_load.py)
 
 
 @dataclass

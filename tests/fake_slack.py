@@ -40,6 +40,7 @@ class Call:
     method: str
     args: dict
     headers: dict = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks/chat_load.py)
 
     def text(self) -> str:
         """Everything the message would show, as JSON: fallback text and blocks."""
