@@ -3,75 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from difflib import SequenceMatcher
 
-from index.article import Publication, domain_of
+from index.answer_types import Answer, Fact, Quote
 from index.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
 from index.encoder import Encoder, shared_encoder
 from index.question import Question
 from index.quotes import quote_text
 from index.ranker import Ranking, trained
 from index.schema import term_spans, terms_of
-from index.search import Passage, PassageIndex
+from index.search import PassageIndex
 
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
 PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
-
-
-@dataclass(frozen=True)
-class Citation:
-    """Everything a fact-checker needs to find the quote in its article."""
-
-    article_id: str
-    title: str
-    author: str | None
-    source: str | None
-    source_url: str | None
-    url: str | None
-    published: str | None
-    updated: str | None
-    also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of this story
-    derived: tuple[str, ...] = ()  # fields the source did not give: "title" made from its text
-
-    @property
-    def domain(self) -> str | None:
-        return domain_of(self.source_url, self.url)
-
-
-@dataclass(frozen=True)
-class Quote:
-    """Words copied exactly from one paragraph ("…" marks a cut); highlights index `text`."""
-
-    text: str
-    paragraph: int  # the article's body paragraphs counted from 1
-    score: float
-    highlights: tuple[tuple[int, int], ...]
-    heading: str | None
-    citation: Citation
-
-
-@dataclass(frozen=True)
-class Fact:
-    """An answer from an article's metadata ("who wrote ..."): the field, its value, the article."""
-
-    field: str  # "author", "published" or "source"
-    value: str | None  # None: the archive does not record it
-    citation: Citation
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The quotes that answer a question, best first; none when the archive holds no answer."""
-
-    question: str
-    quotes: tuple[Quote, ...]
-    suggestion: str | None = None  # the question with unknown words replaced by known ones
-    corrected: str | None = None  # the corrected question these quotes answer, if it was corrected
-    facts: tuple[Fact, ...] = ()
-    confidence: float | None = None  # the relevance model's belief that the top quote answers
-    nearest: Citation | None = None  # with no quotes: the closest story, when one is close
 
 
 class Answerer:
@@ -144,7 +90,7 @@ class Answerer:
             return Answer(question, _choose(ranked, limit))
         sure = ranking.answerable.probability(_question_features(ranked))
         if sure < ranking.answer_bar:
-            near = citation(ranked[0].passage) if sure >= ranking.nearest_bar else None
+            near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
         return Answer(question, _choose(likely, limit), confidence=sure)
@@ -166,7 +112,7 @@ class Answerer:
         found = self._passages.search(question.words, limit=1, filters=question.filters)
         facts = []
         for passage in found:
-            cited = citation(passage)
+            cited = passage.citation
             value = {"author": cited.author, "published": cited.published}.get(question.about)
             if question.about == "source":
                 value = cited.source or cited.domain
@@ -235,20 +181,5 @@ def _quote(candidate: Candidate) -> Quote:
             if term in window.matched and start >= window.start and end <= window.end
         ),
         heading=passage.heading,
-        citation=citation(passage),
-    )
-
-
-def citation(passage: Passage) -> Citation:
-    return Citation(
-        article_id=passage.article_id,
-        title=passage.title,
-        author=passage.author,
-        source=passage.source,
-        source_url=passage.source_url,
-        url=passage.url,
-        published=passage.published,
-        updated=passage.updated,
-        also_published_by=passage.also_published_by,
-        derived=passage.derived,
+        citation=passage.citation,
     )

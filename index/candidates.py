@@ -42,7 +42,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     top = passages[0].score or 1.0
     found = []
     for rank, passage in enumerate(passages):
-        above = terms_in(passage.heading or "") | terms_in(passage.title)
+        above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
         in_passage = terms_in(passage.text) & weights.keys()
         paragraph_coverage = sum(weights[t] for t in in_passage) / total
         for order, window in enumerate(
@@ -149,4 +149,5 @@ def terms_in(text: str) -> frozenset[str]:
 
 
 def _context(passage: Passage) -> str:
-    return f"{passage.title}. {passage.heading}" if passage.heading else passage.title
+    title = passage.citation.title
+    return f"{title}. {passage.heading}" if passage.heading else title

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from index.search import Filters, Passage, PassageIndex
+from index.filters import Filters
+from index.search import Passage, PassageIndex
 from index.store import ArticleStore
 
 
@@ -34,8 +35,11 @@ class StoryPassages:
         return [
             replace(
                 p,
-                also_published_by=_besides(p, others.get(p.article_id, ())),
-                derived=made.get(p.article_id, ()),
+                citation=replace(
+                    p.citation,
+                    also_published_by=_besides(p, others.get(p.article_id, ())),
+                    derived=made.get(p.article_id, ()),
+                ),
             )
             if p.article_id in others or p.article_id in made
             else p
@@ -48,5 +52,5 @@ class StoryPassages:
 
 def _besides(passage: Passage, copies):
     """The copies, without any that would read the same as the original's own citation."""
-    own = (passage.source or "").casefold()
-    return tuple(c for c in copies if c.url != passage.url or (c.source or "").casefold() != own)
+    own, url = (passage.citation.source or "").casefold(), passage.citation.url
+    return tuple(c for c in copies if c.url != url or (c.source or "").casefold() != own)

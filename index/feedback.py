@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from index.answer import Quote
+from index.answer_types import Quote
 from index.sqlite import open_database
 
 QUESTION_LOG_DAYS = 90  # days a logged question is kept; 0: no question is logged

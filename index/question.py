@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from index.dates import NotADate, date_bounds, source_date
 from index.errors import QuestionError
-from index.search import Filters
+from index.filters import Filters
 
 MAX_QUESTION_CHARS = 1000
 _WORD = re.compile(r"\w+(?:['’.&]\w+)*")

@@ -14,8 +14,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query, scoring
 
-from index.article import Article, Publication
+from index.article import Article
+from index.citation import Citation
 from index.errors import ArchiveBusy
+from index.filters import Filters
 from index.locks import WriterLock
 from index.schema import passage_schema, term_spans, terms_of
 from index.segments import SegmentWorkers, open_index, searcher
@@ -33,38 +35,18 @@ _FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4}
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Restrictions on which articles a search may quote."""
-
-    author: str | None = None
-    source: str | None = None
-    since: str | None = None  # ISO date, inclusive
-    until: str | None = None  # ISO date, inclusive
-    title: str | None = None
-    article: str | None = None  # one article's id
-
-    def __bool__(self) -> bool:
-        return any(vars(self).values())
-
-
-@dataclass(frozen=True)
 class Passage:
-    """One paragraph found by a search, with its article's citation fields."""
+    """One paragraph found by a search, with its article's citation."""
 
-    article_id: str
     paragraph: int
     text: str
     heading: str | None
-    title: str
-    author: str | None
-    source: str | None
-    source_url: str | None
-    url: str | None
-    published: str | None
-    updated: str | None
     score: float
-    also_published_by: tuple[Publication, ...] = ()  # other outlets' copies of the story
-    derived: tuple[str, ...] = ()  # citation fields the source did not give ("title")
+    citation: Citation
+
+    @property
+    def article_id(self) -> str:
+        return self.citation.article_id
 
 
 class PassageIndex:
@@ -300,18 +282,20 @@ class PassageIndex:
 def _passage(hit) -> Passage:
     fields = hit.fields()
     return Passage(
-        article_id=fields["article"],
         paragraph=fields["paragraph"],
         text=fields["body"],
         heading=fields.get("heading") or None,
-        title=fields["title"],
-        author=fields.get("author") or None,
-        source=fields.get("source") or None,
-        source_url=fields.get("source_url"),
-        url=fields.get("url"),
-        published=fields.get("published") or None,
-        updated=fields.get("updated"),
         score=hit.score,
+        citation=Citation(
+            article_id=fields["article"],
+            title=fields["title"],
+            author=fields.get("author") or None,
+            source=fields.get("source") or None,
+            source_url=fields.get("source_url"),
+            url=fields.get("url"),
+            published=fields.get("published") or None,
+            updated=fields.get("updated"),
+        ),
     )
 
 

@@ -26,8 +26,9 @@ from bot.render.embeds import (
     sources_message,
     text_message,
 )
-from index.answer import Answer, Citation, Quote
+from index.answer_types import Answer, Quote
 from index.article import Article, Paragraph
+from index.citation import Citation
 
 SEED_LIKE = Citation(
     article_id="70ae8fe795f73492",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.render.jsonout import answer_json, article_json, citation_json
-from index.answer import Answer, Citation, Fact, Quote
+from index.answer_types import Answer, Fact, Quote
 from index.article import Article, Paragraph, Publication
+from index.citation import Citation
 
 CITATION = Citation(
     article_id="af66",

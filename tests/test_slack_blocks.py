@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-import index.answer
 from bot.render import blocks
-from index.answer import Answer, Citation, Quote
+from index.answer_types import Answer, Fact, Quote
+from index.citation import Citation
 from index.ingest import ingest
 
 CITATION = Citation(
@@ -174,9 +175,8 @@ def test_an_ingest_report_names_titles_and_failures_escaped():
     assert "Could not add https://x.example: HTTP 404 &lt;Not Found&gt;" in text
 
 
-@pytest.mark.skipif(not hasattr(index.answer, "Fact"), reason="index.answer has no facts yet")
 def test_facts_about_an_article_are_shown_with_their_citation():
-    fact = index.answer.Fact("author", "Ann <Reporter>", CITATION)
+    fact = Fact("author", "Ann <Reporter>", CITATION)
     message = blocks.answer_message(Answer("who wrote it?", (), facts=(fact,)))
     assert sections(message) == ["*Written by:* Ann &lt;Reporter&gt;"]
     assert "Millbrook Ledger" in all_text(message)
@@ -191,3 +191,14 @@ def test_the_story_answer_renders_the_guarantors_quote_and_its_citation(archive,
     assert "Mara Okonjo" in shown
     assert "<https://northsoundreport.example|North Sound Report>" in shown
     assert "*guarantors*" in sections(message)[0]
+
+
+@pytest.mark.parametrize("pad", range(5))
+def test_a_long_citation_is_cut_between_entities_and_links_never_inside_one(pad):
+    # Escaping makes "&" five characters; the section is cut to 3,000 after escaping, at
+    # whatever offset the padding leaves: never inside "&amp;" or a "<url|label>" link.
+    cited = quote("x", title="&" * 300, author="a" * pad + "&" * 199, source="<" * 100)
+    text = blocks.citation_mrkdwn(cited.citation, 4, "&" * 300)
+    assert len(text) <= blocks.SECTION_CHARS and text.endswith("…")
+    assert not re.search(r"&(?!amp;|lt;|gt;)", text)
+    assert text.count("<") == text.count(">")

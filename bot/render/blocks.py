@@ -7,9 +7,11 @@ from collections.abc import Sequence
 
 from bot.announce import MoreStories, NewStory
 from bot.render.help import asking_help
+from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
-from index.answer import Answer, Citation, Quote
+from index.answer_types import Answer, Quote
 from index.article import Article
+from index.citation import Citation
 from index.ingest import IngestReport
 
 MAX_BLOCKS = 50  # Slack rejects a message with more
@@ -104,7 +106,7 @@ def facts_message(answer: Answer, *, asked_by: str | None = None) -> Message:
 
 def quote_mrkdwn(quote: Quote, limit: int = SECTION_CHARS) -> str:
     """The quote as a mrkdwn quotation, matched words in bold, cut with "…" to fit `limit`."""
-    spans = merge_spans(quote.text, quote.highlights)
+    spans = quote.highlights
     rendered = _quotation(quote.text, spans)
     if len(rendered) <= limit:
         return rendered
@@ -116,19 +118,6 @@ def quote_mrkdwn(quote: Quote, limit: int = SECTION_CHARS) -> str:
         else:
             high = middle - 1
     return _quotation(_cut(quote.text, low), spans, cut=True)
-
-
-def merge_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Highlights in order; neighbours apart only by spaces joined ("*a b*", not "*a* *b*")."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if not 0 <= start < end <= len(text):
-            continue
-        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip(" ")):
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def citation_mrkdwn(
@@ -147,7 +136,7 @@ def citation_mrkdwn(
             for c in citation.also_published_by[:10]
         ]
         parts.append("also published by " + ", ".join(copies))
-    return " · ".join(parts)[:SECTION_CHARS]
+    return clip_mrkdwn(" · ".join(parts), SECTION_CHARS)
 
 
 def link(url: str | None, label: str) -> str:
@@ -303,22 +292,29 @@ def _button(label: str, action_id: str, value: str) -> dict:
     }
 
 
+def clip_mrkdwn(mrkdwn: str, limit: int) -> str:
+    """Escaped mrkdwn cut with "…" to `limit`, never inside an entity (`&amp;`) or a link."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: limit - 1]
+    for opening, closing in (("&", ";"), ("<", ">")):
+        if cut.rfind(opening) > cut.rfind(closing):
+            cut = cut[: cut.rfind(opening)]
+    return cut + "…"
+
+
 def _section(mrkdwn: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_CHARS]}}
+    text = clip_mrkdwn(mrkdwn, SECTION_CHARS)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _context(mrkdwn: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn[:SECTION_CHARS]}]}
+    text = clip_mrkdwn(mrkdwn, SECTION_CHARS)
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def _quotation(text: str, spans: list[tuple[int, int]], cut: bool = False) -> str:
-    parts, last = [], 0
-    for start, end in spans:
-        if end > len(text):
-            break
-        parts += [escape(text[last:start]), "*", escape(text[start:end]), "*"]
-        last = end
-    body = "".join(parts) + escape(text[last:]) + ("…" if cut else "")
+def _quotation(text: str, spans: Sequence[tuple[int, int]], cut: bool = False) -> str:
+    body = mark(text, spans, "*", "*", escape) + ("…" if cut else "")
     return "\n".join(f">{line}" for line in body.split("\n"))
 
 

@@ -9,9 +9,11 @@ from urllib.parse import quote, urlsplit
 from bot.announce import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
 from bot.render.help import asking_help
+from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
-from index.answer import Answer, Citation, Fact, Quote
+from index.answer_types import Answer, Fact, Quote
 from index.article import Article, Publication
+from index.citation import Citation
 from index.ingest import Ingested
 
 # Discord's limits, counted in UTF-16 code units: never fewer than Discord's own count.
@@ -214,21 +216,9 @@ def quote_markdown(text: str, highlights: Sequence[tuple[int, int]], limit: int)
     def render(n: int, cut: Callable[[str, int], str]) -> str:
         shown = cut(text, n)
         kept = len(shown) if shown == text else len(shown) - 1  # without the "…"
-        spans = [(s, min(e, kept)) for s, e in highlights if s < kept and e > s]
-        return _block_quote(_bold(shown, spans))
+        return _block_quote(mark(shown[:kept], highlights, "**", "**", escape) + shown[kept:])
 
     return fit(render, len(text), max(limit, 3))
-
-
-def _bold(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    parts, last = [], 0
-    for start, end in sorted(spans):
-        if start < last:
-            continue
-        parts += [escape(text[last:start]), "**", escape(text[start:end]), "**"]
-        last = end
-    parts.append(escape(text[last:]))
-    return "".join(parts)
 
 
 def _block_quote(text: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from index.answer import Answer, Citation
+from index.answer_types import Answer
 from index.article import Article
+from index.citation import Citation
 
 
 def answer_json(answer: Answer) -> dict:
@@ -49,16 +50,10 @@ def citation_json(citation: Citation) -> dict:
 
 
 def article_json(article: Article) -> dict:
+    shown = citation_json(Citation.of(article))
+    del shown["also_published_by"]  # an article's own record: its copies are the story's
     return {
-        "id": article.id,
-        "title": article.title,
-        "author": article.author,
-        "source": article.source,
-        "source_url": article.source_url,
-        "url": article.url,
-        "published": article.published,
-        "updated": article.updated,
+        **shown,
         "paragraphs": len(article.paragraphs),
         "categories": list(article.categories),
-        "derived": list(article.derived),
     }

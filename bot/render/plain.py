@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from index.answer import Answer, Citation, Fact, Quote
+from bot.render.marks import mark
+from index.answer_types import Answer, Fact, Quote
+from index.citation import Citation
 
 BOLD, RESET = "\033[1m", "\033[0m"
 NO_ANSWER = "Nothing in the archive answers that."  # every surface says it in these words
@@ -43,11 +45,7 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
 def emphasize(quote: Quote, color: bool) -> str:
     if not color:
         return quote.text
-    parts, last = [], 0
-    for start, end in quote.highlights:
-        parts += [quote.text[last:start], BOLD, quote.text[start:end], RESET]
-        last = end
-    return "".join(parts) + quote.text[last:]
+    return mark(quote.text, quote.highlights, BOLD, RESET)
 
 
 def fact_line(fact: Fact) -> str:
