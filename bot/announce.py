@@ -9,9 +9,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.announcements import Announcement, MoreStories, NewStory
 from index.article import Article, Publication, domain_of
 from index.errors import InputError
 from index.store import ArticleStore
@@ -20,27 +20,6 @@ log = logging.getLogger(__name__)
 
 HOUR = 3600.0
 MAX_HELD = 50  # stories held over for the next summary, newest kept
-
-
-@dataclass(frozen=True)
-class NewStory:
-    """A story new to the archive: its original article, and the other outlets that carried it
-    (copies that arrived in the same polling cycle)."""
-
-    article: Article
-    also_published_by: tuple[Publication, ...] = ()
-
-
-@dataclass(frozen=True)
-class MoreStories:
-    """New stories not announced one by one, because of the hourly limit: one message for all."""
-
-    articles: tuple[Article, ...]  # newest first, at most MAX_HELD of them
-    count: int  # how many there were in all
-    per_hour: int  # the limit, to say why
-
-
-Announcement = NewStory | MoreStories
 
 
 class Announcer:

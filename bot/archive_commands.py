@@ -31,20 +31,14 @@ def open_feedback(settings: Settings, data_dir: Path):
 
 
 def ingest(args, settings: Settings, data_dir: Path) -> int:
-    from index.fetch import Fetcher
     from index.ingest import ingest
 
-    fetcher = Fetcher(
-        timeout=settings.fetch_timeout,
-        max_bytes=settings.max_article_bytes,
-        allow_private=settings.allow_private_urls,
-    )
     mapping = field_mapping(args.map, args.field)
     with open_archive(settings, data_dir) as archive, IngestProgress(args.sources) as progress:
         report = ingest(
             archive,
             args.sources,
-            fetcher=fetcher,
+            fetcher=settings.fetcher(),
             max_bytes=settings.max_article_bytes,
             mapping=mapping,
             stdin=sys.stdin.buffer if "-" in args.sources else None,

@@ -7,8 +7,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.errors import InputError
+
+if TYPE_CHECKING:
+    from index.fetch import Fetcher
 
 
 class ConfigError(InputError):
@@ -99,6 +103,16 @@ class Settings:
             )
             if s
         ]
+
+    def fetcher(self) -> Fetcher:
+        """The one way every surface fetches links: these timeouts, caps and addresses."""
+        from index.fetch import Fetcher
+
+        return Fetcher(
+            timeout=self.fetch_timeout,
+            max_bytes=self.max_article_bytes,
+            allow_private=self.allow_private_urls,
+        )
 
     def require_slack(self, *, http: bool) -> None:
         """Stop start-up with a message naming the first missing or malformed Slack setting."""

@@ -15,8 +15,8 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot import health
-from bot.announce import Announcement, NewStory
+from bot import health, redact
+from bot.announcements import Announcement, NewStory
 from bot.answer_queue import AnswerQueue
 from bot.chat_state import ChatState
 from bot.config import Settings
@@ -94,34 +94,38 @@ async def serve(
     on 127.0.0.1 there; `answering`: the bounded queue questions are answered from
     (bot/answer_queue.py); `delivery`: the retries of replies (bot/discord_delivery.py)."""
     stop = stop or asyncio.Event()
-    redact = _Redact(settings.discord_token)
-    handlers = [*logging.getLogger().handlers, logging.lastResort]
-    for handler in filter(None, handlers):
-        handler.addFilter(redact)
-    try:
-        with endpoints(settings.discord_api_base, settings.discord_gateway_url):
-            bot = NewsBot(
-                settings,
-                archive,
-                feedback,
-                announce=announce,
-                defer_after=defer_after,
-                sync=sync,
-                answering=answering,
-                delivery=delivery,
-            )
-            async with bot:
-                with health.serving(bot.health, health_port):
-                    running = asyncio.create_task(bot.start(settings.discord_token))
-                    stopping = asyncio.create_task(stop.wait())
-                    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                    stopping.cancel()
-                    if not running.done():
-                        await bot.close()
-                    return _exit_status(await asyncio.gather(running, return_exceptions=True))
-    finally:
-        for handler in filter(None, handlers):
-            handler.removeFilter(redact)
+    with (
+        redact.installed([settings.discord_token]),
+        endpoints(settings.discord_api_base, settings.discord_gateway_url),
+    ):
+        news = settings.discord_news_channel
+        watching = BackgroundWatcher(  # its news go through the bot, once it is built
+            settings,
+            archive,
+            announce=(lambda story: bot.post_news(story)) if news else None,
+            where=f"DISCORD_NEWS_CHANNEL {news}",
+        )
+        bot = NewsBot(
+            settings,
+            archive,
+            feedback,
+            watching=watching,
+            limiter=RateLimiter(settings.rate_limit_per_minute),
+            announce=announce,
+            defer_after=defer_after,
+            sync=sync,
+            answering=answering or AnswerQueue(name="discord-answer"),
+            delivery=delivery,
+        )
+        async with bot:
+            with health.serving(bot.health, health_port):
+                running = asyncio.create_task(bot.start(settings.discord_token))
+                stopping = asyncio.create_task(stop.wait())
+                await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                if not running.done():
+                    await bot.close()
+                return _exit_status(await asyncio.gather(running, return_exceptions=True))
 
 
 def _exit_status(outcome: list) -> int:
@@ -148,26 +152,6 @@ def _exit_status(outcome: list) -> int:
     return 1
 
 
-class _Redact(logging.Filter):
-    """Replaces the token in any log record, message or traceback, should one carry it."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
-            return True
-        message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = message.replace(self._token, "[DISCORD_TOKEN]"), ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self._token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self._token, "[DISCORD_TOKEN]")
-        return True
-
-
 class NewsBot(discord.Client):
     """One Discord connection over one archive; every search runs off the event loop."""
 
@@ -177,10 +161,12 @@ class NewsBot(discord.Client):
         archive: Archive,
         feedback: FeedbackStore,
         *,
+        watching: BackgroundWatcher,
+        limiter: RateLimiter,
         announce: Callable[[str], None] = print,
         defer_after: float = DEFER_AFTER,
         sync: bool = False,
-        answering: AnswerQueue | None = None,
+        answering: AnswerQueue,
         delivery: Policy = PATIENT,
     ):
         # discord.py's own switches for its "voice will NOT be supported" start-up warnings:
@@ -197,9 +183,9 @@ class NewsBot(discord.Client):
         self.archive = archive
         self.feedback = feedback
         self.defer_after = defer_after
-        self.answering = answering or AnswerQueue(name="discord-answer")
+        self.answering = answering
         self.delivery = delivery
-        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.limiter = limiter
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._command_failed)
         self._announce = announce
@@ -208,13 +194,7 @@ class NewsBot(discord.Client):
         self.state = ChatState(archive.data_dir / STATE_FILE)  # answer -> its 1st question
         self.heard = health.Heard()
         self._news_loop: asyncio.AbstractEventLoop | None = None
-        news = settings.discord_news_channel
-        self.watching = BackgroundWatcher(
-            settings,
-            archive,
-            announce=self._post_news if news else None,
-            where=f"DISCORD_NEWS_CHANNEL {news}",
-        )
+        self.watching = watching
         add_commands(self)
         self.health = health.HealthCheck(
             archive, "discord", watcher=self.watching.alive, link=self._link, platform="Discord"
@@ -251,7 +231,7 @@ class NewsBot(discord.Client):
         await asyncio.to_thread(self.watching.close)
         await asyncio.to_thread(self.state.close)
 
-    def _post_news(self, announcement: Announcement) -> None:
+    def post_news(self, announcement: Announcement) -> None:
         """From the watcher's thread: send an announcement on the bot's loop, and wait for it."""
         if isinstance(announcement, NewStory):
             message = story_message(announcement)

@@ -24,11 +24,13 @@ from bot.render.embeds import (
 )
 from bot.render.feeds import feeds_text
 from bot.render.help import ask_option_description
-from index.fetch import Fetcher
 from index.ingest import ingest
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.discord_app import NewsBot
+    from bot.watching import BackgroundWatcher
+    from index.archive import Archive
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ def add_commands(bot: NewsBot) -> None:
     async def sources(interaction: discord.Interaction, query: str | None = None):
         await respond(
             interaction,
-            _sources(bot, query),
+            _sources(bot.archive, query),
             ephemeral=True,
             defer_after=bot.defer_after,
             action="list the sources",
@@ -62,39 +64,39 @@ def add_commands(bot: NewsBot) -> None:
     async def help_command(interaction: discord.Interaction):
         await tell(interaction, help_message())
 
+    async def moderated(interaction: discord.Interaction, what: str, action: str, work, wait):
+        """A moderators' command: refused to anyone else, logged, answered to the caller only."""
+        if await _refused(interaction, editor_role, what):
+            return
+        log.info("%s by user %s in guild %s", action, interaction.user.id, interaction.guild_id)
+        await respond(interaction, work(), ephemeral=True, defer_after=wait, action=action)
+
     @app_commands.command(name="ingest", description="Add an article to the archive by its link")
     @app_commands.describe(url="The article's http:// or https:// link")
     @app_commands.guild_only()
     async def ingest_command(interaction: discord.Interaction, url: str):
-        if await _refused(interaction, editor_role, "add articles"):
-            return
-        log.info("Ingest by user %s in guild %s", interaction.user.id, interaction.guild_id)
-        work = _ingest(bot, url)
-        await respond(interaction, work, ephemeral=True, defer_after=0, action="ingest a URL")
+        await moderated(
+            interaction,
+            "add articles",
+            "ingest a URL",
+            lambda: _ingest(bot.archive, bot.settings, url),
+            0,
+        )
 
     @app_commands.command(name="remove", description="Remove an article from the archive")
     @app_commands.describe(article="The article's id (see /sources) or its link")
     @app_commands.guild_only()
     async def remove(interaction: discord.Interaction, article: str):
-        if await _refused(interaction, editor_role, "remove articles"):
-            return
-        log.info("Remove by user %s in guild %s", interaction.user.id, interaction.guild_id)
-        work = _remove(bot, article)
-        await respond(
-            interaction, work, ephemeral=True, defer_after=bot.defer_after, action="remove"
-        )
+        work = lambda: _remove(bot.archive, article)  # noqa: E731
+        await moderated(interaction, "remove articles", "remove", work, bot.defer_after)
 
     feeds = app_commands.Group(
         name="feeds", description="The watched feeds: list, add or remove", guild_only=True
     )
 
     async def manage_feeds(interaction: discord.Interaction, order: str) -> None:
-        if await _refused(interaction, editor_role, "manage the watched feeds"):
-            return
-        work = _feeds(bot, order, str(interaction.user.id))
-        await respond(
-            interaction, work, ephemeral=True, defer_after=bot.defer_after, action="feeds"
-        )
+        work = lambda: _feeds(bot.watching, order, str(interaction.user.id))  # noqa: E731
+        await moderated(interaction, "manage the watched feeds", "feeds", work, bot.defer_after)
 
     @feeds.command(name="list", description="The watched feeds and how their last polls went")
     async def feeds_list(interaction: discord.Interaction):
@@ -140,8 +142,8 @@ async def _refused(interaction: discord.Interaction, editor_role: str, what: str
     return True
 
 
-async def _sources(bot: NewsBot, query: str | None) -> Message:
-    articles = await asyncio.to_thread(bot.archive.articles)
+async def _sources(archive: Archive, query: str | None) -> Message:
+    articles = await asyncio.to_thread(archive.articles)
     if query and query.strip():
         wanted = query.strip().casefold()
         articles = [a for a in articles if wanted in _searchable(a)]
@@ -153,28 +155,22 @@ def _searchable(article) -> str:
     return " ".join(f for f in fields if f).casefold()
 
 
-async def _ingest(bot: NewsBot, url: str) -> Message:
+async def _ingest(archive: Archive, settings: Settings, url: str) -> Message:
     url = url.strip()
     if urlsplit(url).scheme.lower() not in ("http", "https") or "://" not in url:
         return text_message("Give the article's link, starting with http:// or https://.")
-    settings = bot.settings
-    fetcher = Fetcher(
-        timeout=settings.fetch_timeout,
-        max_bytes=settings.max_article_bytes,
-        allow_private=settings.allow_private_urls,
-    )
     report = await asyncio.to_thread(
-        ingest, bot.archive, [url], fetcher=fetcher, max_bytes=settings.max_article_bytes
+        ingest, archive, [url], fetcher=settings.fetcher(), max_bytes=settings.max_article_bytes
     )
     return ingest_message(report.added, report.updated, report.failed)
 
 
-async def _feeds(bot: NewsBot, order: str, user: str) -> Message:
+async def _feeds(watching: BackgroundWatcher, order: str, user: str) -> Message:
     """`list`, `add URL` or `remove URL`, as bot/watching.py reads them for Slack too."""
-    reply = await asyncio.to_thread(bot.watching.command, order, user)
+    reply = await asyncio.to_thread(watching.command, order, user)
     return text_message(feeds_text(reply, escape))
 
 
-async def _remove(bot: NewsBot, article: str) -> Message:
-    removed = await asyncio.to_thread(bot.archive.remove, article.strip())
+async def _remove(archive: Archive, article: str) -> Message:
+    removed = await asyncio.to_thread(archive.remove, article.strip())
     return removed_message(removed)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 # Token shapes, for secrets that are not our own settings (a token pasted into a message).
 _TOKEN_SHAPES = re.compile(
@@ -46,7 +47,21 @@ class Redactor(logging.Filter):
 def install(secrets: Iterable[str]) -> Redactor:
     """Put a Redactor on every handler of the root logger, and on logging's last resort."""
     redactor = Redactor(secrets)
-    for handler in [*logging.getLogger().handlers, logging.lastResort]:
-        if handler is not None:
-            handler.addFilter(redactor)
+    for handler in _handlers():
+        handler.addFilter(redactor)
     return redactor
+
+
+@contextmanager
+def installed(secrets: Iterable[str]) -> Iterator[Redactor]:
+    """A Redactor on those handlers while the block runs (a bot served inside another program)."""
+    redactor = install(secrets)
+    try:
+        yield redactor
+    finally:
+        for handler in _handlers():
+            handler.removeFilter(redactor)
+
+
+def _handlers() -> list[logging.Handler]:
+    return [h for h in [*logging.getLogger().handlers, logging.lastResort] if h is not None]

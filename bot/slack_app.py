@@ -118,7 +118,7 @@ def run(
 ) -> int:
     """Run until Ctrl-C, SIGTERM or `stop`; returns the exit status. HTTP mode answers health
     checks on its own port; `health_port` serves them on 127.0.0.1 as well (Socket Mode)."""
-    startup.require_tokens(settings, http)
+    settings.require_slack(http=http)
     stop = stop or threading.Event()
     bot = build(settings, archive, feedback, answering=answering, delivery=delivery)
     who = f"@{bot.identity.get('user')} in {bot.identity.get('team')}"

@@ -9,7 +9,6 @@ from bot.config import Settings
 from bot.render import blocks
 from bot.slack_replies import Place, Replier
 from index.archive import Archive
-from index.fetch import Fetcher
 from index.ingest import ingest
 
 log = logging.getLogger(__name__)
@@ -24,11 +23,7 @@ class Ingester:
         self.archive = archive
         self.replier = replier
         self.max_bytes = settings.max_article_bytes
-        self.fetcher = Fetcher(
-            timeout=settings.fetch_timeout,
-            max_bytes=settings.max_article_bytes,
-            allow_private=settings.allow_private_urls,
-        )
+        self.fetcher = settings.fetcher()
 
     def ingest(self, place: Place, urls: Sequence[str]) -> None:
         with self.replier.guard(place, "adding articles"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.announce import Announcement, NewStory
+from bot.announcements import Announcement, NewStory
 from bot.render import blocks
 from index.errors import InputError
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError
 
 
 def app_token_refused(error: SlackApiError) -> ConfigError:
@@ -22,16 +22,6 @@ def app_token_refused(error: SlackApiError) -> ConfigError:
         f"SLACK_APP_TOKEN was refused by Slack ({_code(error)}): create an app-level token with "
         "the connections:write scope on the app's Basic Information page"
     )
-
-
-def require_tokens(settings: Settings, http: bool) -> None:
-    """Refuse to start without the tokens the mode needs; the message names the setting."""
-    if not settings.slack_bot_token.startswith("xoxb-"):
-        raise ConfigError("SLACK_BOT_TOKEN must be set to the bot token, starting with xoxb-")
-    if http and not settings.slack_signing_secret:
-        raise ConfigError("SLACK_SIGNING_SECRET must be set: HTTP mode verifies requests with it")
-    if not http and not settings.slack_app_token.startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN must be set to an app-level token, starting with xapp-")
 
 
 def check_bot_token(client: WebClient, api_url: str) -> dict:

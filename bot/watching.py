@@ -7,33 +7,26 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from bot.announce import Announcement, Announcer
+from bot.announce import Announcer
+from bot.announcements import Announcement
 from bot.config import Settings
+from bot.feeds_reply import FeedsReply
 from index.archive import Archive
 from index.errors import InputError
-from index.feeds import FeedState, FeedStore
-from index.fetch import Fetcher, checked_url
+from index.feeds import FeedStore
+from index.fetch import checked_url
 from index.watch import CycleReport, Watcher
 
 log = logging.getLogger(__name__)
 FEEDS_FILE = "feeds.sqlite3"
 
 
-def fetcher_for(settings: Settings) -> Fetcher:
-    return Fetcher(
-        timeout=settings.fetch_timeout,
-        max_bytes=settings.max_article_bytes,
-        allow_private=settings.allow_private_urls,
-    )
-
-
 def watcher_for(settings: Settings, archive: Archive, feeds: FeedStore, **options) -> Watcher:
     return Watcher(
         archive,
         feeds,
-        fetcher_for(settings),
+        settings.fetcher(),
         every=settings.feeds_every_minutes * 60,
         full_text=settings.fetch_full_text,
         **options,
@@ -111,16 +104,6 @@ class BackgroundWatcher:
             log.info("User %s removed the feed %s", user, url)
         kind = "removed" if removed else "unknown"
         return FeedsReply(kind, url=url, in_setting=url in self.setting)
-
-
-@dataclass(frozen=True)
-class FeedsReply:
-    """What /feeds did, for a renderer: the list, or the feed added or removed."""
-
-    kind: str  # "list", "added", "already", "removed", "unknown"
-    url: str | None = None
-    feeds: tuple[FeedState, ...] = ()
-    in_setting: bool = False  # a removed feed that the FEEDS setting adds back at start
 
 
 USAGE = (

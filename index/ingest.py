@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -14,6 +13,7 @@ from index.archive import Archive
 from index.article import Article
 from index.errors import InputError, ReadError
 from index.fetch import Fetcher
+from index.ingest_report import Ingested, IngestReport
 from index.readers import SUFFIX_FORMATS, format_for, read, sniff
 from index.readers.mapping import FieldMapping
 from index.readers.rewound import Rewound
@@ -25,57 +25,7 @@ DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
 # Passages read, stored and indexed while the archive's writer slot is held (fewer if the
 # sources end): between two batches, other writers (feeds, chat commands) get their turn.
 BATCH_PASSAGES = 50_000
-KEPT = 100  # entries of each kind an ingest report lists (it counts them all)
 PROGRESS_EVERY = 200  # records between two progress reports
-
-
-@dataclass(frozen=True)
-class Ingested:
-    """What a report keeps of an article: enough to name and link it, not its text."""
-
-    id: str
-    title: str
-    url: str | None
-
-    @classmethod
-    def of(cls, article: Article) -> Ingested:
-        return cls(article.id, article.title, article.url)
-
-
-@dataclass
-class IngestReport:
-    """What one ingest run did. An import of millions of records must not hold them all in
-    memory until it ends: each list keeps its first KEPT entries, `counts` counts them all."""
-
-    added: list[Ingested] = field(default_factory=list)
-    updated: list[Ingested] = field(default_factory=list)
-    unchanged: list[Ingested] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)  # one clear line per bad source or item
-    skipped: list[str] = field(default_factory=list)  # files in directories of other types
-    notes: list[str] = field(default_factory=list)  # what was left out of an article, and why
-    counts: Counter = field(default_factory=Counter)
-    records: int = 0  # articles and bad items read
-    seconds: float = 0.0
-
-    def record(self, status: str, entry) -> None:
-        """Count one outcome ("added", "failed", "notes", ...), keeping the first few."""
-        self.counts[status] += 1
-        kept = getattr(self, status)
-        if len(kept) < KEPT:
-            kept.append(entry)
-
-    def count(self, status: str) -> int:
-        return self.counts[status] or len(getattr(self, status))
-
-    def summary(self) -> str:
-        parts = [f"{self.count(s):,} {s}" for s in ("added", "updated", "unchanged", "failed")]
-        if self.skipped:
-            parts.append(f"{self.count('skipped'):,} skipped (not an article format)")
-        text = ", ".join(parts)
-        if self.records > 1 and self.seconds > 0:
-            rate = self.records / self.seconds
-            text = f"{self.records:,} records read in {self.seconds:,.1f} s ({rate:,.0f}/s): {text}"
-        return text
 
 
 @dataclass

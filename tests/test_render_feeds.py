@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.feeds_reply import FeedsReply
 from bot.render.feeds import MAX_LISTED, feeds_text, status
-from bot.watching import FeedsReply
 from index.feeds import FeedState
 
 NOW = 1_780_000_000.0

@@ -166,7 +166,7 @@ def test_the_asker_and_a_corrected_question_are_shown_above_the_quotes():
 
 def test_an_ingest_report_names_titles_and_failures_escaped():
     from index.article import Article
-    from index.ingest import IngestReport
+    from index.ingest_report import IngestReport
 
     article = Article(title="Bridge <vote> & more", paragraphs=())
     report = IngestReport(added=[article], failed=["https://x.example: HTTP 404 <Not Found>"])

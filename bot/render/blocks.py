@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.announce import MoreStories, NewStory
+from bot.announcements import MoreStories, NewStory
 from bot.render.help import asking_help
 from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
 from index.answer_types import Answer, Quote
 from index.article import Article
 from index.citation import Citation
-from index.ingest import IngestReport
+from index.ingest_report import IngestReport
 
 MAX_BLOCKS = 50  # Slack rejects a message with more
 SECTION_CHARS = 3000  # the most text one section (or one context element) may carry

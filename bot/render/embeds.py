@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from bot.announce import MoreStories, NewStory
+from bot.announcements import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
 from bot.render.help import asking_help
 from bot.render.marks import mark
@@ -14,7 +14,7 @@ from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
 from index.answer_types import Answer, Fact, Quote
 from index.article import Article, Publication
 from index.citation import Citation
-from index.ingest import Ingested
+from index.ingest_report import Ingested
 
 # Discord's limits, counted in UTF-16 code units: never fewer than Discord's own count.
 CONTENT_MAX = 2000

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.watching import FeedsReply
+from bot.feeds_reply import FeedsReply
 from index.feeds import FeedState
 
 MAX_LISTED = 25
