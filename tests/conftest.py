@@ -104,6 +104,15 @@ def fake():
 
 
 @pytest.fixture
+def site(routes):
+    """A web server on 127.0.0.1 serving the test file's `routes` fixture (tests/webserver.py)."""
+    from tests.webserver import WebServer
+
+    with WebServer(routes) as running:
+        yield running
+
+
+@pytest.fixture
 def seed_path() -> Path:
     """The seed article, read from ../shared: for tests about that article only."""
     if not SEED.exists():

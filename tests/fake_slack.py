@@ -389,6 +389,18 @@ def event_body(event: dict, event_id: str | None = None) -> str:
     )
 
 
+def events_api(event: dict, event_id: str = "") -> dict:
+    """The Events API's envelope around an event (its id from the event's ts unless given)."""
+    return {
+        "team_id": TEAM,
+        "api_app_id": "A0NEWS",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{event['ts'].replace('.', '')}",
+        "event_time": 1712000000,
+    }
+
+
 def mention(text: str, *, channel: str = "C0NEWS", user: str = "U0REPORTER", ts: str = "") -> dict:
     """An app_mention event: `@newsbot text` in a channel."""
     ts = ts or _new_ts()

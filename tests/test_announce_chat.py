@@ -12,7 +12,6 @@ from tests.conftest import eventually
 from tests.fake_discord import MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for
 from tests.feeds import ConditionalFeed, Entry, rss
-from tests.webserver import WebServer
 
 SLACK_NEWS = "C0NEWSDESK"
 DISCORD_NEWS = 900000000000000077
@@ -73,14 +72,12 @@ DAM = Entry(
 
 
 @pytest.fixture
-def site():
-    routes = {
+def routes():
+    return {
         "/wire.rss": ConditionalFeed(rss([FERRY, MARKET, LIBRARY])),
         "/later.rss": ConditionalFeed(rss([FERRY_CORRECTED, DAM])),
         "/harbor-daily.rss": ConditionalFeed(rss([MARKET_COPY], title="Harbor Daily News")),
     }
-    with WebServer(routes) as running:
-        yield running
 
 
 def test_slack_announces_new_stories_up_to_the_hourly_limit_pinging_no_one(archive, feedback, site):

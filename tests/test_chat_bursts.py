@@ -10,23 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.answer_queue import AnswerQueue
-from index.archive import Archive
-from index.ingest import ingest
-from tests.conftest import SAMPLES
 from tests.fake_discord import BOT_ID, FakeDiscord, run_bot, user
-from tests.fake_slack import TEAM, FakeSlack, RunningBot, mention, settings_for
+from tests.fake_slack import FakeSlack, RunningBot, events_api, mention, settings_for
 
 BRIDGE = "why was the harbor bridge vote delayed?"
 ANSWERED = "cable anchors"
 PEOPLE, EACH = 20, 3  # sixty questions
 PER_MINUTE = 2  # so that each person's third question meets the rate limit
-
-
-@pytest.fixture
-def sampled(tmp_path):
-    with Archive(tmp_path / "data") as archive:
-        assert ingest(archive, [str(SAMPLES)]).added
-        yield archive
 
 
 def questions() -> list[dict]:
@@ -57,11 +47,6 @@ def assert_one_reply_each(replies: dict, *, notices: int, busy: bool = False) ->
     assert kinds["notice"] == notices
     assert bool(kinds["busy"]) is busy
     assert kinds["answer"] >= 1
-
-
-def events_api(event: dict) -> dict:
-    return {"team_id": TEAM, "type": "event_callback", "event": event,
-            "event_id": f"Ev{event['ts'].replace('.', '')}"}  # fmt: skip
 
 
 @pytest.mark.parametrize("http", [True, False], ids=["http", "socket mode"])

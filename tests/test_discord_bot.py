@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from bot.discord_endpoints import PERMISSIONS
 from index.archive import Archive
 from index.feedback import FeedbackStore
@@ -28,14 +26,6 @@ from tests.webserver import WebServer, body
 QUESTION = "who are the proposed guarantors?"
 MESSAGE_CONTENT, GUILD_MEMBERS, GUILD_PRESENCES = 1 << 15, 1 << 1, 1 << 8
 EPHEMERAL = 64
-
-
-@pytest.fixture
-def seeded(tmp_path, story_path):
-    with Archive(tmp_path / "data") as archive:
-        report = ingest(archive, [str(story_path)])
-        assert report.added and not report.failed
-        yield archive
 
 
 def plain(markdown: str) -> str:

@@ -11,22 +11,12 @@ import pytest
 
 from bot.discord_delivery import Policy
 from bot.discord_ui import APOLOGY, DISCORD_TROUBLE
-from index.archive import Archive
-from index.ingest import ingest
-from tests.conftest import SAMPLES
 from tests.fake_discord import BOT_ID, MEMBER, TOKEN, FakeDiscord, run_bot
 
 BRIDGE = "why was the harbor bridge vote delayed?"
 ANSWERED = "cable anchors"
 QUICK = Policy(timeout=1.0, delays=(0.2, 0.4, 0.8), deadline=10.0)  # the same, sooner
 MESSAGES = r"^/channels/\d+/messages$"
-
-
-@pytest.fixture
-def sampled(tmp_path):
-    with Archive(tmp_path / "data") as archive:
-        assert ingest(archive, [str(SAMPLES)]).added
-        yield archive
 
 
 def shown(message: dict) -> str:

@@ -4,21 +4,11 @@ in its conversation's context. The real client against the fake Discord on 127.0
 
 from __future__ import annotations
 
-import pytest
-
 from bot.discord_sync import HASH_FILE
-from index.ingest import ingest
-from tests.conftest import SAMPLES
 from tests.fake_discord import APP_ID, BOT_ID, EDITOR_ROLE, GUILD_ID, MEMBER, run_bot
 
 FIRST = "who wrote the harbor bridge story?"  # answered from the article's record: no quotes
 FOLLOW_UP = "what delayed it?"
-
-
-@pytest.fixture
-def sampled(archive):
-    assert ingest(archive, [str(SAMPLES)]).added
-    return archive
 
 
 def puts(run) -> list:

@@ -7,18 +7,7 @@ import json
 import logging
 import traceback
 
-import pytest
-
-from index.archive import Archive
-from index.ingest import ingest
 from tests.fake_discord import BOT_ID, MEMBER, TOKEN, run_bot
-
-
-@pytest.fixture
-def archive(tmp_path, story_path):
-    with Archive(tmp_path / "data") as opened:
-        ingest(opened, [str(story_path)])
-        yield opened
 
 
 def logged(records: list[logging.LogRecord]) -> str:
@@ -33,12 +22,12 @@ def logged(records: list[logging.LogRecord]) -> str:
     return "\n".join(lines)
 
 
-def test_a_refused_token_stops_start_up_without_logging_it(archive, feedback, caplog, capsys):
+def test_a_refused_token_stops_start_up_without_logging_it(seeded, feedback, caplog, capsys):
     async def connected(fake):
         return True
 
     caplog.set_level(logging.DEBUG)
-    run = run_bot(archive, feedback, connected, expected_token="another-token", timeout=30)
+    run = run_bot(seeded, feedback, connected, expected_token="another-token", timeout=30)
     assert run.status == 1
     assert run.result is None  # never connected
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -50,7 +39,7 @@ def test_a_refused_token_stops_start_up_without_logging_it(archive, feedback, ca
     assert not login.authorized  # the fake did see a token: the one it was not expecting
 
 
-def test_a_gateway_refusal_stops_the_bot_with_a_clear_error(archive, feedback, caplog):
+def test_a_gateway_refusal_stops_the_bot_with_a_clear_error(seeded, feedback, caplog):
     async def scenario(fake):
         await fake.close_gateway(4004)  # Discord's "Authentication failed"
         for _ in range(400):  # the bot stops by itself, well before the run's time limit
@@ -60,13 +49,13 @@ def test_a_gateway_refusal_stops_the_bot_with_a_clear_error(archive, feedback, c
         return False
 
     caplog.set_level(logging.DEBUG)
-    run = run_bot(archive, feedback, scenario, timeout=40)
+    run = run_bot(seeded, feedback, scenario, timeout=40)
     assert run.result is True
     assert run.status == 1
     assert TOKEN not in logged(caplog.records)
 
 
-def test_a_failed_request_is_logged_without_the_token(archive, feedback, caplog):
+def test_a_failed_request_is_logged_without_the_token(seeded, feedback, caplog):
     async def scenario(fake):
         fake.fail("POST", r"^/channels/\d+/messages$", status=403, times=2)
         asked = await fake.post(MEMBER, f"<@{BOT_ID}> who are the proposed guarantors?")
@@ -78,7 +67,7 @@ def test_a_failed_request_is_logged_without_the_token(archive, feedback, caplog)
         return False
 
     caplog.set_level(logging.DEBUG)
-    run = run_bot(archive, feedback, scenario, timeout=40)
+    run = run_bot(seeded, feedback, scenario, timeout=40)
     assert run.result is True
     assert run.status == 0  # one failed reply does not stop the bot
     text = logged(caplog.records)
@@ -88,7 +77,7 @@ def test_a_failed_request_is_logged_without_the_token(archive, feedback, caplog)
     assert TOKEN not in sent  # nor in anything sent to the chat
 
 
-def test_an_unreachable_discord_stops_start_up_with_status_1(archive, feedback, caplog):
+def test_an_unreachable_discord_stops_start_up_with_status_1(seeded, feedback, caplog):
     from bot.config import Settings
     from bot.discord_app import serve
 
@@ -98,7 +87,7 @@ def test_an_unreachable_discord_stops_start_up_with_status_1(archive, feedback, 
         discord_gateway_url="ws://127.0.0.1:9/gateway",
     )
     caplog.set_level(logging.DEBUG)
-    status = asyncio.run(asyncio.wait_for(serve(settings, archive, feedback, announce=print), 30))
+    status = asyncio.run(asyncio.wait_for(serve(settings, seeded, feedback, announce=print), 30))
     assert status == 1
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("Could not reach Discord" in e for e in errors), errors

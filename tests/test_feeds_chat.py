@@ -12,7 +12,6 @@ from tests.conftest import eventually
 from tests.fake_discord import MANAGE_GUILD, MEMBER, MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for
 from tests.feeds import ConditionalFeed, Entry, rss
-from tests.webserver import WebServer
 
 EDITOR = "U0EDITOR"
 STORY = Entry(
@@ -25,11 +24,10 @@ EPHEMERAL = 64
 
 
 @pytest.fixture
-def site():
-    routes = {"/feed.rss": ConditionalFeed(rss([STORY])), "/broken.rss": ConditionalFeed(b"")}
-    routes["/broken.rss"].failing = 500
-    with WebServer(routes) as running:
-        yield running
+def routes():
+    served = {"/feed.rss": ConditionalFeed(rss([STORY])), "/broken.rss": ConditionalFeed(b"")}
+    served["/broken.rss"].failing = 500
+    return served
 
 
 def test_slack_editors_add_list_and_remove_feeds_and_the_bot_watches_them(archive, feedback, site):

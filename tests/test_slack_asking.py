@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot.render.blocks import ACTION_MORE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
-from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
+from tests.fake_slack import RunningBot, mention, settings_for
 
 GUARANTORS = "who are the proposed guarantors?"
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as running:
-        yield running
 
 
 def shown(call) -> str:

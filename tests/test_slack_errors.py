@@ -27,12 +27,6 @@ GUARANTORS = "who are the proposed guarantors?"
 SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
 
 
-@pytest.fixture
-def fake():
-    with FakeSlack() as running:
-        yield running
-
-
 def assert_no_secret(*texts: str) -> None:
     for text in texts:
         for secret in SECRETS:

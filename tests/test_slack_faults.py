@@ -10,14 +10,12 @@ import logging
 import pytest
 
 from bot.slack_delivery import Policy
-from index.ingest import ingest
-from tests.conftest import SAMPLES
 from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,
-    TEAM,
     FakeSlack,
     RunningBot,
+    events_api,
     mention,
     settings_for,
 )
@@ -25,29 +23,6 @@ from tests.fake_slack import (
 BRIDGE = "why was the harbor bridge vote delayed?"
 ANSWERED = "cable anchors"
 QUICK = Policy(timeout=1.0, delays=(0.2, 0.4, 0.8), deadline=10.0)  # the same, sooner
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def sampled(archive):
-    assert ingest(archive, [str(SAMPLES)]).added
-    return archive
-
-
-def events_api(event: dict, event_id: str) -> dict:
-    return {
-        "team_id": TEAM,
-        "api_app_id": "A0NEWS",
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": 1712000000,
-    }
 
 
 def answers_in(fake: FakeSlack, thread_ts: str) -> list[dict]:

@@ -15,7 +15,6 @@ from tests.fake_slack import (
     BOT_ID,
     BOT_USER,
     SIGNING_SECRET,
-    FakeSlack,
     RunningBot,
     event_body,
     mention,
@@ -26,12 +25,6 @@ from tests.fake_slack import (
 )
 
 GUARANTORS = "who are the proposed guarantors?"
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as running:
-        yield running
 
 
 @pytest.fixture

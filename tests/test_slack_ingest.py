@@ -5,24 +5,16 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.fake_slack import FakeSlack, RunningBot, message, settings_for
-from tests.webserver import WebServer, body
+from tests.fake_slack import RunningBot, message, settings_for
+from tests.webserver import body
 
 EDITOR = "U0EDITOR"
 STORY = (SAMPLES / "river-cleanup.txt").read_bytes()
 
 
 @pytest.fixture
-def fake():
-    with FakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def site():
-    routes = {"/river": body(STORY, "text/plain; charset=utf-8")}
-    with WebServer(routes) as running:
-        yield running
+def routes():
+    return {"/river": body(STORY, "text/plain; charset=utf-8")}
 
 
 def editors_bot(fake, archive, feedback):

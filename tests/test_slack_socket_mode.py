@@ -17,28 +17,12 @@ from tests.fake_slack import (
     FakeSlack,
     RunningBot,
     action_payload,
+    events_api,
     mention,
     settings_for,
 )
 
 GUARANTORS = "who are the proposed guarantors?"
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as running:
-        yield running
-
-
-def events_api(event: dict, event_id: str) -> dict:
-    return {
-        "team_id": TEAM,
-        "api_app_id": "A0NEWS",
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": 1712000000,
-    }
 
 
 def test_a_mention_is_acknowledged_and_answered_once_in_its_thread(fake, seeded, feedback, caplog):

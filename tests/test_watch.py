@@ -41,9 +41,8 @@ def feed():
 
 
 @pytest.fixture
-def site(feed):
-    with WebServer({"/feed.rss": feed}) as running:
-        yield running
+def routes(feed):
+    return {"/feed.rss": feed}
 
 
 @pytest.fixture
