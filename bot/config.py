@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -148,6 +148,11 @@ def _digits(raw: str) -> bool:
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    return _number(env, name, default, lambda v: 0 < v < math.inf, "a positive number of seconds")
+
+
+def _number(env, name: str, default: float, good: Callable[[float], bool], what: str) -> float:
+    """The setting as a number `good` accepts, or its default when unset; else an error."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -155,8 +160,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 < value < math.inf:
-        raise ConfigError(f"{name} must be a positive number of seconds")
+    if not good(value):
+        raise ConfigError(f"{name} must be {what}")
     return value
 
 
@@ -212,16 +217,10 @@ def _feeds(env: Mapping[str, str], name: str) -> list[str]:
 
 
 def _minutes(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 1 <= value <= 7 * 24 * 60:
-        raise ConfigError(f"{name} must be a number of minutes from 1 to 10080 (a week)")
-    return value
+    week = 7 * 24 * 60
+    return _number(
+        env, name, default, lambda v: 1 <= v <= week, "a number of minutes from 1 to 10080 (a week)"
+    )
 
 
 def _ids(env: Mapping[str, str], name: str) -> list[int]:

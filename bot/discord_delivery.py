@@ -15,11 +15,12 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 import aiohttp
 import discord
+
+from bot.delivery import Policy, Trouble
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,25 +28,11 @@ T = TypeVar("T")
 ALREADY_ACKNOWLEDGED = 40060  # Discord's code: this interaction was answered before
 
 
-@dataclass(frozen=True)
-class Policy:
-    """One try's timeout, the pauses between tries, and the time after which none starts."""
-
-    timeout: float = 15.0
-    delays: tuple[float, ...] = (1.0, 4.0, 10.0, 20.0)
-    deadline: float = 60.0
-
-
 PATIENT = Policy()  # the bot's own
 
 
-class DiscordTrouble(Exception):
+class DiscordTrouble(Trouble):
     """Discord did not take a message, after every try; `reason` says how (no secrets)."""
-
-    def __init__(self, reason: str, tries: int):
-        super().__init__(f"{reason} (after {tries} tries)")
-        self.reason = reason
-        self.tries = tries
 
 
 def fault(error: BaseException) -> str | None:

@@ -16,7 +16,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -26,6 +25,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+
+from bot.delivery import Policy, Trouble
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +41,11 @@ SLACK_TROUBLE = frozenset({"internal_error", "service_unavailable", "request_tim
 _POSTS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete")
 
 
-@dataclass(frozen=True)
-class Policy:
-    """How hard a message is pushed through: a request's timeout, the pauses between tries,
-    and the time after which no new try starts."""
-
-    timeout: float = WEB_TIMEOUT
-    delays: tuple[float, ...] = RETRY_DELAYS
-    deadline: float = DEADLINE
+PATIENT = Policy(timeout=WEB_TIMEOUT, delays=RETRY_DELAYS, deadline=DEADLINE)  # the bots' own
 
 
-PATIENT = Policy()  # the bots' own
-
-
-class SlackTrouble(Exception):
+class SlackTrouble(Trouble):
     """Slack failed to take a message, after every retry; `reason` says how (no secrets)."""
-
-    def __init__(self, reason: str, tries: int):
-        super().__init__(f"{reason} (after {tries} tries)")
-        self.reason = reason
-        self.tries = tries
 
 
 def fault(error: BaseException) -> str | None:

@@ -37,14 +37,7 @@ class PossessiveFilter(analysis.Filter):
 
 def text_analyzer() -> analysis.Analyzer:
     """Words folded (case, accents, curly quotes), stop words dropped, English stems."""
-    return (
-        FoldingTokenizer(WORD_PATTERN)
-        | analysis.LowercaseFilter()
-        | PossessiveFilter()
-        | analysis.CharsetFilter(accent_map)
-        | analysis.StopFilter()
-        | analysis.StemFilter(cachesize=100_000)
-    )
+    return name_analyzer() | analysis.StopFilter() | analysis.StemFilter(cachesize=100_000)
 
 
 def name_analyzer() -> analysis.Analyzer:

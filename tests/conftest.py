@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -54,6 +55,26 @@ def eventually(
         if time.monotonic() >= deadline:
             raise AssertionError(f"waited {timeout:g} s in vain for {what or predicate}")
         time.sleep(interval)
+
+
+def modules_loaded(*commands: list[str], stdin: str = "") -> set[str]:
+    """The top-level packages a fresh interpreter holds after running these `python -m bot`
+    commands in turn (their output swallowed): what a cold start of each really imports."""
+    probe = (
+        "import contextlib, io, runpy, sys\n"
+        f"sys.stdin = io.StringIO({stdin!r})\n"
+        f"for sys.argv in {[['bot', *c] for c in commands]!r}:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try:\n"
+        "            runpy.run_module('bot', run_name='__main__')\n"
+        "        except SystemExit:\n"
+        "            pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return set(run.stdout.split())
 
 
 @pytest.fixture

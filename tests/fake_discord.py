@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from aiohttp import WSMsgType, web
 
@@ -26,6 +27,8 @@ HEARTBEAT_MS = 500  # short, so that a test run sees the heartbeat loop work
 
 BOT = {"id": str(BOT_ID), "username": "newsbot", "discriminator": "0", "avatar": None}
 BOT |= {"bot": True, "global_name": None, "flags": 0}
+
+T = TypeVar("T")
 
 
 def user(user_id: int, name: str) -> dict:
@@ -143,16 +146,18 @@ class FakeDiscord:
 
     async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15) -> Call:
         """The first recorded call matching `predicate`, waiting for it if need be."""
+        return await self._until(lambda: next(filter(predicate, self.calls), None), timeout)
 
-        async def found() -> Call:
+    async def _until(self, found: Callable[[], T | None], timeout: float) -> T:
+        """What `found()` gives once it gives something: checked at each call the fake records."""
+
+        async def waiting() -> T:
             async with self._changed:
-                while True:
-                    for call in self.calls:
-                        if predicate(call):
-                            return call
+                while not (result := found()):
                     await self._changed.wait()
+                return result
 
-        return await asyncio.wait_for(found(), timeout)
+        return await asyncio.wait_for(waiting(), timeout)
 
     async def wait_ready(self, timeout: float = 15) -> None:
         """Until the client has identified and been sent READY and GUILD_CREATE."""
@@ -479,13 +484,11 @@ class FakeDiscord:
         def answering(call: Call) -> bool:
             return interaction["token"] in call.path
 
-        async def collect() -> list[Call]:
-            async with self._changed:
-                while len(found := [c for c in self.calls if answering(c)]) < count:
-                    await self._changed.wait()
-                return found
+        def enough() -> list[Call] | None:
+            found = [c for c in self.calls if answering(c)]
+            return found if len(found) >= count else None
 
-        return await asyncio.wait_for(collect(), timeout)
+        return await self._until(enough, timeout)
 
 
 _BOT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38)

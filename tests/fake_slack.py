@@ -159,14 +159,15 @@ class FakeSlack:
         return self.calls_to(method)
 
     def wait_until(self, condition, what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        with self._changed:
-            while not condition():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    seen = [c.method for c in self.calls]
-                    raise AssertionError(f"waited in vain for {what}; calls so far: {seen}")
-                self._changed.wait(min(left, 0.5))
+        """`eventually`, saying which calls the fake had seen when it gives up."""
+        from tests.conftest import eventually
+
+        try:
+            eventually(condition, WAIT_SECONDS, what)
+        except AssertionError as error:
+            raise AssertionError(
+                f"{error}; calls so far: {[c.method for c in self.calls]}"
+            ) from None
 
     def send_envelope(self, kind: str, payload: dict, *, retry_attempt: int = 0) -> str:
         """Push a Socket Mode envelope (events_api, slash_commands, interactive) to the bot."""
@@ -558,17 +559,9 @@ class RunningBot:
             raise self.error
 
     def _wait_for_health(self) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline and not self.error:
-            try:
-                url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        if not self.error:
-            raise AssertionError("the bot's HTTP server never became healthy")
+        from tests.health_probe import wait_for_health
+
+        wait_for_health(self.port, stop=lambda: self.error)
 
     def event(self, event: dict, event_id: str | None = None, headers=None) -> tuple[int, str]:
         body = event_body(event, event_id)

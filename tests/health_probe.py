@@ -22,12 +22,17 @@ def get_health(port: int) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def wait_for_health(port: int, status: int = 200, until=lambda body: True) -> dict:
+def wait_for_health(
+    port: int, status: int = 200, until=lambda body: True, stop=lambda: False
+) -> dict | None:
     """The body once /healthz answers `status` with a body `until` accepts (a bot takes a
-    moment to start and connect); fails with the last answer if it never does."""
+    moment to start and connect); fails with the last answer if it never does. None as soon as
+    `stop()` is true (the bot ended: its caller says why)."""
     last: list = [None]
 
-    def answered() -> tuple[dict] | None:  # a tuple: even an empty body is an answer
+    def answered() -> tuple[dict | None] | None:  # a tuple: even an empty body is an answer
+        if stop():
+            return (None,)
         try:
             got, body = get_health(port)
         except OSError as error:  # not listening yet

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT, SAMPLES, assert_verbatim
+from tests.conftest import ROOT, SAMPLES, assert_verbatim, modules_loaded
 
 SAMPLE_ARTICLES = {
     "Harbor Bridge Vote Delayed Over Cable Anchor Review": "Priya Raman",
@@ -163,19 +163,7 @@ def test_a_reader_that_stops_reading_ends_ask_quietly(tmp_path):
 
 def test_ask_starts_without_the_chat_and_reading_libraries(tmp_path):
     """A cold `ask` imports what answering needs, not Slack, Discord or the HTML reader."""
-    probe = (
-        "import contextlib, io, runpy, sys\n"
-        f"sys.argv = ['bot', 'ask', '--data', {str(tmp_path / 'D')!r}, 'who wrote it?']\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try:\n"
-        "        runpy.run_module('bot', run_name='__main__')\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
+    loaded = modules_loaded(["ask", "--data", str(tmp_path / "D"), "who wrote it?"])
     assert "whoosh" in loaded and "syntok" in loaded  # it did answer
     heavy = {"slack_bolt", "slack_sdk", "discord", "aiohttp", "trafilatura", "feedparser"}
     assert not heavy & set(loaded)

@@ -7,7 +7,14 @@ import json
 import logging
 import traceback
 
+from tests.conftest import eventually
 from tests.fake_discord import BOT_ID, MEMBER, TOKEN, run_bot
+
+
+async def logged_eventually(caplog, words: str) -> bool:
+    """Whether a log record says `words` within 20 s (waited for off the event loop)."""
+    said = lambda: any(words in r.getMessage() for r in caplog.records)  # noqa: E731
+    return await asyncio.to_thread(eventually, said, 20, f"a log line with {words!r}")
 
 
 def logged(records: list[logging.LogRecord]) -> str:
@@ -42,11 +49,8 @@ def test_a_refused_token_stops_start_up_without_logging_it(seeded, feedback, cap
 def test_a_gateway_refusal_stops_the_bot_with_a_clear_error(seeded, feedback, caplog):
     async def scenario(fake):
         await fake.close_gateway(4004)  # Discord's "Authentication failed"
-        for _ in range(400):  # the bot stops by itself, well before the run's time limit
-            if any("DISCORD_TOKEN" in r.getMessage() for r in caplog.records):
-                return True
-            await asyncio.sleep(0.05)
-        return False
+        # the bot stops by itself, well before the run's time limit
+        return await logged_eventually(caplog, "DISCORD_TOKEN")
 
     caplog.set_level(logging.DEBUG)
     run = run_bot(seeded, feedback, scenario, timeout=40)
@@ -60,11 +64,7 @@ def test_a_failed_request_is_logged_without_the_token(seeded, feedback, caplog):
         fake.fail("POST", r"^/channels/\d+/messages$", status=403, times=2)
         asked = await fake.post(MEMBER, f"<@{BOT_ID}> who are the proposed guarantors?")
         await fake.reply_to(asked)
-        for _ in range(400):
-            if any("Could not reply" in r.getMessage() for r in caplog.records):
-                return True
-            await asyncio.sleep(0.05)
-        return False
+        return await logged_eventually(caplog, "Could not reply")
 
     caplog.set_level(logging.DEBUG)
     run = run_bot(seeded, feedback, scenario, timeout=40)

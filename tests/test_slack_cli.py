@@ -6,8 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -25,6 +23,7 @@ from tests.fake_slack import (
     mention,
     send,
 )
+from tests.health_probe import wait_for_health
 
 pytestmark = pytest.mark.skipif(
     Settings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN}).slack_bot_token != BOT_TOKEN
@@ -51,13 +50,11 @@ def start(data, port: int, env: dict, cwd) -> subprocess.Popen:
 
 
 def wait_healthy(process: subprocess.Popen, port: int) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
+    try:
+        if wait_for_health(port, stop=lambda: process.poll() is not None) is not None:
+            return
+    except AssertionError:
+        pass
     process.kill()
     raise AssertionError(f"the bot never became healthy: {process.communicate()[1]}")
 

@@ -4,8 +4,6 @@ the real Bolt App and discord.py client against the fake servers, the console th
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from bot.render.blocks import ACTION_MORE, ACTION_VOTE_UP
 from index import asking
 from index.feedback import FeedbackStore
-from tests.conftest import ROOT
+from tests.conftest import modules_loaded
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
 
@@ -172,21 +170,9 @@ def test_the_chart_is_a_png_of_questions_and_no_answers_per_day(seeded, store, c
 
 
 def test_stats_and_the_console_start_without_matplotlib(tmp_path):
-    probe = (
-        "import contextlib, io, runpy, sys\n"
-        "sys.stdin = io.StringIO('who are the proposed guarantors?\\n')\n"
-        "for command in ('console', 'stats'):\n"
-        f"    sys.argv = ['bot', command, '--data', {str(tmp_path / 'D')!r}]\n"
-        "    with contextlib.redirect_stdout(io.StringIO()):\n"
-        "        try:\n"
-        "            runpy.run_module('bot', run_name='__main__')\n"
-        "        except SystemExit:\n"
-        "            pass\n"
-        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
+    data = str(tmp_path / "D")
+    stdin = "who are the proposed guarantors?\n"
+    loaded = modules_loaded(["console", "--data", data], ["stats", "--data", data], stdin=stdin)
     assert "whoosh" in loaded and "index" in loaded  # it did run
     assert "matplotlib" not in loaded and "PIL" not in loaded
 

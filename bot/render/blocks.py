@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.announcements import MoreStories, NewStory
 from bot.render.help import asking_help
@@ -76,15 +77,15 @@ def nearest_mrkdwn(citation: Citation) -> str:
     return f"{NEAREST} " + ", ".join([headline, *_byline(citation)])
 
 
-def _byline(citation: Citation) -> list[str]:
-    """Author, outlet (linked to its site), date, update: escaped, each clipped."""
-    parts = [escape(_clip(citation.author, 200))] if citation.author else []
+def _byline(citation: Citation, *, by: str = "", updated: bool = True) -> list[str]:
+    """Author (after `by`), outlet (linked to its site), date, update: escaped, each clipped."""
+    parts = [by + escape(_clip(citation.author, 200))] if citation.author else []
     outlet = citation.source or citation.domain
     if outlet:
         parts.append(link(citation.source_url, _clip(outlet, 200)))
     if citation.published:
         parts.append(escape(citation.published[:10]))
-    if citation.updated:
+    if updated and citation.updated:
         parts.append(f"updated {escape(citation.updated[:10])}")
     return parts
 
@@ -235,13 +236,8 @@ def byline_mrkdwn(article: Article) -> str:
 
 
 def _byline_parts(article: Article, *, with_author: bool) -> list[str]:
-    parts = [f"By {escape(_clip(article.author, 200))}"] if with_author and article.author else []
-    outlet = article.source or article.domain
-    if outlet:
-        parts.append(link(article.source_url, _clip(outlet, 200)))
-    if article.published:
-        parts.append(escape(article.published[:10]))
-    return parts
+    cited = Citation.of(article)
+    return _byline(cited if with_author else replace(cited, author=None), by="By ", updated=False)
 
 
 def _web(url: str | None) -> bool:

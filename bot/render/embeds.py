@@ -228,11 +228,7 @@ def _block_quote(text: str) -> str:
 def citation_markdown(c: Citation, paragraph: int | None = None) -> str:
     """— Author · [Outlet](home page) · 2025-08-24 (updated 2025-08-25) · paragraph 4"""
     parts = [clip_escaped(c.author, 100)] if c.author else []
-    outlet = c.source or c.domain
-    home = http_url(c.source_url)
-    if outlet:
-        name = clip_escaped(outlet, 100)
-        parts.append(f"[{name}]({_link_target(home)})" if home else name)
+    parts += _outlet(c.source or c.domain, c.source_url)
     if c.published:
         date = escape(c.published[:10])
         if c.updated:
@@ -249,11 +245,7 @@ def citation_markdown(c: Citation, paragraph: int | None = None) -> str:
 
 
 def _also_published_by(copies: Sequence[Publication]) -> str:
-    shown = []
-    for copy in copies[:10]:
-        name = clip_escaped(copy.source or "another outlet", 100)
-        home = http_url(copy.url)
-        shown.append(f"[{name}]({_link_target(home)})" if home else name)
+    shown = [_outlet(copy.source or "another outlet", copy.url)[0] for copy in copies[:10]]
     return "Also published by " + ", ".join(shown)
 
 
@@ -410,11 +402,15 @@ def byline_markdown(article: Article) -> str:
 
 def _byline_parts(article: Article, *, with_author: bool) -> list[str]:
     parts = [f"By {clip_escaped(article.author, 100)}"] if with_author and article.author else []
-    outlet = article.source or article.domain
-    home = http_url(article.source_url)
-    if outlet:
-        name = clip_escaped(outlet, 100)
-        parts.append(f"[{name}]({_link_target(home)})" if home else name)
+    parts += _outlet(article.source or article.domain, article.source_url)
     if article.published:
         parts.append(escape(article.published[:10]))
     return parts
+
+
+def _outlet(name: str | None, home: str | None) -> list[str]:
+    """The outlet's name, linked to its site when that is a web link; none without a name."""
+    if not name:
+        return []
+    shown, home = clip_escaped(name, 100), http_url(home)
+    return [f"[{shown}]({_link_target(home)})" if home else shown]
