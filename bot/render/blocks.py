@@ -11,7 +11,7 @@ from bot.render.help import asking_help
 from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
 from index.answer_types import Answer, Quote
-from index.article import Article
+from index.article import Article, Publication
 from index.citation import Citation
 from index.ingest_report import IngestReport
 
@@ -132,12 +132,22 @@ def citation_mrkdwn(
             where += f", under “{escape(_clip(heading, 300))}”"
         parts.append(where)
     if citation.also_published_by:
-        copies = [
-            link(c.url, _clip(c.source or c.url or "another outlet", 100))
-            for c in citation.also_published_by[:10]
-        ]
-        parts.append("also published by " + ", ".join(copies))
+        parts.append("also published by " + _copies(citation.also_published_by))
     return clip_mrkdwn(" · ".join(parts), SECTION_CHARS)
+
+
+def _copies(copies: Sequence[Publication]) -> str:
+    """The other outlets' copies, each linked: "Harbor Daily News, Valley Wire" (ten at most)."""
+    return ", ".join(
+        link(c.url, _clip(c.source or c.url or "another outlet", 100)) for c in copies[:10]
+    )
+
+
+def _whole_lines(mrkdwn: str, limit: int = SECTION_CHARS) -> str:
+    """As many whole lines as fit in `limit`, then "…" (a line alone too long is cut safely)."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    return clip_mrkdwn(mrkdwn[: limit - 1].rsplit("\n", 1)[0] + "\n…", limit)
 
 
 def link(url: str | None, label: str) -> str:
@@ -199,11 +209,7 @@ def story_message(story: NewStory) -> Message:
     headline = f"*New story:* *{link(article.url, _clip(article.title or 'Untitled', 300))}*"
     lines = [byline_mrkdwn(article)]
     if story.also_published_by:
-        copies = [
-            link(c.url, _clip(c.source or c.url or "another outlet", 100))
-            for c in story.also_published_by[:10]
-        ]
-        lines.append("Also published by " + ", ".join(copies))
+        lines.append("Also published by " + _copies(story.also_published_by))
     if _web(article.url):
         lines.append(link(article.url, _clip(article.url, 500)))
     blocks = [_section(headline), _context("\n".join(line for line in lines if line))]
@@ -225,8 +231,7 @@ def more_stories_message(more: MoreStories, listed: int = 15) -> Message:
     if more.count > min(listed, len(more.articles)):
         lines.append(f"… and {more.count - min(listed, len(more.articles))} more")
     text = "\n".join(lines)
-    if len(text) > SECTION_CHARS:
-        text = text[: SECTION_CHARS - 1].rsplit("\n", 1)[0] + "\n…"
+    text = _whole_lines(text)
     return {"text": f"{more.count} more new {noun}", "blocks": [_section(text)]}
 
 
@@ -251,8 +256,7 @@ def ingest_message(report: IngestReport) -> Message:
     lines += [f"Already in the archive: {link(a.url, a.title)}" for a in report.unchanged]
     lines += [f"Could not add {escape(line)}" for line in report.failed]
     text = "\n".join(lines) or "Nothing to add: no article was found there."
-    if len(text) > SECTION_CHARS:
-        text = text[: SECTION_CHARS - 1].rsplit("\n", 1)[0] + "\n…"
+    text = _whole_lines(text)
     return {"text": text, "blocks": [_section(text)]}
 
 
