@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.announcements import MoreStories, NewStory
+from bot.render.fitting import longest
 from bot.render.help import asking_help
 from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
@@ -111,14 +112,8 @@ def quote_mrkdwn(quote: Quote, limit: int = SECTION_CHARS) -> str:
     rendered = _quotation(quote.text, spans)
     if len(rendered) <= limit:
         return rendered
-    low, high = 0, len(quote.text)  # the longest cut of the text whose rendering fits
-    while low < high:
-        middle = (low + high + 1) // 2
-        if len(_quotation(_cut(quote.text, middle), spans, cut=True)) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return _quotation(_cut(quote.text, low), spans, cut=True)
+    cut = lambda n: _quotation(_cut(quote.text, n), spans, cut=True)  # noqa: E731
+    return longest(cut, len(quote.text), limit)
 
 
 def citation_mrkdwn(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.render.fitting import longest
+
 
 def length(text: str) -> int:
     """Characters as Discord may count them (UTF-16 code units; an emoji can count twice)."""
@@ -70,14 +72,7 @@ def fit(render: Callable[[int, Callable[[str, int], str]], str], size: int, limi
 
 def _cut(render: Callable[[int], str], size: int, limit: int) -> str:
     """The longest render(n) within `limit`; n is found by bisection over the raw text."""
-    low, high = 0, size
-    while low < high:
-        middle = (low + high + 1) // 2
-        if length(render(middle)) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    best = render(low)
+    best = longest(render, size, limit, length)
     return best if length(best) <= limit else "…"[:limit]
 
 
