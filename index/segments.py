@@ -428,11 +428,12 @@ class SegmentWorkers:
             end.close()
 
 
-def adopting(segments: list):
-    """A Whoosh merge policy that merges nothing and adds these finished segments."""
+def adopting(segments: list, merge=NO_MERGE):
+    """A Whoosh merge policy that adds these finished segments to those `merge` keeps of the
+    index's own (Whoosh's NO_MERGE keeps them all)."""
 
     def policy(writer, existing):
-        return NO_MERGE(writer, existing) + list(segments)
+        return merge(writer, existing) + list(segments)
 
     return policy
 
