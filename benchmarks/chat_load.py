@@ -42,9 +42,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from scale import source_articles, write_corpus  # noqa: E402
 
-from bot.answer_queue import BUSY  # noqa: E402
+from bot.chat.answer_queue import BUSY  # noqa: E402
 from index.archive import Archive  # noqa: E402
-from index.feedback import FeedbackStore  # noqa: E402
+from index.feedback.store import FeedbackStore  # noqa: E402
 from tests.fake_discord import BOT_ID, run_bot, user  # noqa: E402
 from tests.fake_slack import TEAM, FakeSlack, RunningBot, mention, settings_for  # noqa: E402
 

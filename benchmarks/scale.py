@@ -18,7 +18,7 @@ It prints a table with every figure of the project's and its ratio to the baseli
 table of ingestion beside Whoosh's own writers, on the same passages in the same run: the
 plain script with Whoosh's own parallel writer (`ix.writer(procs=2, multisegment=True,
 limitmb=256)`, the second baseline), the project with its fast path turned off (Whoosh's own
-writer on the project's schema: what index/segments.py buys), and the project with its
+writer on the project's schema: what index/search/segments.py buys), and the project with its
 worker processes forked from the ingest itself (START_METHOD "fork": what starting them
 from a fork server costs).
 """
@@ -187,11 +187,11 @@ def folder_mb(folder: Path) -> float:
 
 
 def bot(*args: str, setup: str = "") -> list[str]:
-    """`python -m bot ARGS`, with `setup` (statements on index.segments as `s`) run first."""
+    """`python -m bot ARGS`, with `setup` (statements on index.search.segments as `s`) run first."""
     if not setup:
         return [sys.executable, "-m", "bot", *args]
     code = (
-        f"import sys; import index.segments as s; {setup}; "
+        f"import sys; import index.search.segments as s; {setup}; "
         f"from bot.cli import main; sys.exit(main({list(args)!r}))"
     )
     return [sys.executable, "-c", code]

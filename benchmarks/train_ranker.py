@@ -1,4 +1,4 @@
-"""Train the answer ranker (index/ranker.json) on one half of the external question sets.
+"""Train the answer ranker (index/answering/ranker.json) on one half of the external question sets.
 
     python benchmarks/train_ranker.py [--rows FILE.pickle] [--refit]
 
@@ -35,14 +35,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.answer import Answerer  # noqa: E402
+from index.answering.answerer import Answerer  # noqa: E402
+from index.answering.candidates import answerable  # noqa: E402
+from index.answering.encoder import shared_encoder  # noqa: E402
+from index.answering.evaluate import has_answer, load_squad  # noqa: E402
+from index.answering.question import parse_question  # noqa: E402
+from index.answering.ranker import WEIGHTS_FILE, Model, Ranking, trained  # noqa: E402
 from index.archive import Archive  # noqa: E402
-from index.candidates import answerable  # noqa: E402
-from index.copies import StoryPassages  # noqa: E402
-from index.encoder import shared_encoder  # noqa: E402
-from index.evaluate import has_answer, load_squad  # noqa: E402
-from index.question import parse_question  # noqa: E402
-from index.ranker import WEIGHTS_FILE, Model, Ranking, trained  # noqa: E402
+from index.copies.search import StoryPassages  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("squadshifts_new_wiki_v1.0.json", "xquad.en.json")

@@ -9,7 +9,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot import archive_commands, service_commands, stats_command
+from bot.commands import archive as archive_commands
+from bot.commands import services as service_commands
+from bot.commands import stats as stats_command
 from bot.config import ConfigError, Settings
 from index.errors import InputError, ModelMissing
 

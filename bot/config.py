@@ -36,7 +36,7 @@ class Settings:
     feeds: tuple[str, ...] = ()
     feeds_every_minutes: float = 15.0
     fetch_full_text: bool = False
-    # Announcing newly ingested stories (bot/announce.py); no channel: no announcements
+    # Announcing newly ingested stories (bot/chat/announce.py); no channel: no announcements
     announce_max_per_hour: int = 10
     # Slack (secrets are kept out of repr so they never reach a log line)
     slack_bot_token: str = field(default="", repr=False)

@@ -10,14 +10,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.answer import Answer, Answerer
+from index.answering.answerer import Answer, Answerer
+from index.answering.candidates import Candidate
+from index.answering.question import MAX_QUESTION_CHARS, follow_up, parse_question
 from index.article import Article
-from index.candidates import Candidate
-from index.copies import StoryPassages
+from index.copies.search import StoryPassages
 from index.errors import NotFound
-from index.question import MAX_QUESTION_CHARS, follow_up, parse_question
-from index.search import PassageIndex
-from index.store import ArticleStore, Stored, Version
+from index.locks import WriterSlot
+from index.search.passages import LOCK_FILE, PassageIndex
+from index.store.articles import ArticleStore, Stored, Version
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,9 @@ class Archive:
         """`semantic=False` ranks by the lexical stage alone, without the relevance model."""
         self.data_dir = Path(data_dir)
         self.store = ArticleStore(self.data_dir / STORE_FILE)
-        self.passages = PassageIndex(self.data_dir / INDEX_FOLDER)
+        # One writer at a time for store and index together: every write holds this slot.
+        self.slot = WriterSlot(self.data_dir / INDEX_FOLDER / LOCK_FILE)
+        self.passages = PassageIndex(self.data_dir / INDEX_FOLDER, self.slot)
         self._answerer = Answerer(StoryPassages(self.passages, self.store), semantic=semantic)
         self._max_question_chars = max_question_chars
         self._answers: OrderedDict[tuple, tuple[tuple[int, int], Answer]] = OrderedDict()
@@ -112,13 +115,13 @@ class Archive:
             part = next(parts, None)  # reading the next part's sources, if they are read lazily
             return part is not None
 
-        with self.passages.exclusive():
+        with self.slot.exclusive():
             self._flush(store_next)
         return stored
 
     def remove(self, id_or_url: str) -> Article:
         """Take an article out of the archive, by its id or URL."""
-        with self.passages.exclusive():
+        with self.slot.exclusive():
             article = self.find(id_or_url)
             self._flush(lambda: self.store.mark_removed(article.id) or False)
         return article
@@ -175,7 +178,7 @@ class Archive:
 
         Skipped when another process is writing: that writer finishes the journal itself."""
         try:
-            with self.passages.exclusive(wait=0) as free:
+            with self.slot.exclusive(wait=0) as free:
                 return self._flush() if free else 0
         except PermissionError:  # a read-only copy of the data: answer from it as it is
             log.warning("The data directory %s is read-only; not repairing it", self.data_dir)
@@ -183,7 +186,7 @@ class Archive:
 
     def check(self) -> Consistency:
         """Compare the store with what the index actually holds (waits for writers to finish)."""
-        with self.passages.exclusive():
+        with self.slot.exclusive():
             stored = self.store.versions()
             indexed = self.passages.versions()
             return Consistency(
@@ -228,7 +231,7 @@ class Archive:
         """Rebuild the whole search index from the store; returns the number of articles.
 
         Killed part-way, the rebuild is finished at the next start."""
-        with self.passages.exclusive():
+        with self.slot.exclusive():
             self.store.forget_indexed()
             self.passages.write(only=True)
             self._flush(quiet=True)
@@ -286,7 +289,7 @@ class Archive:
             done |= work
 
     def _rebuild_damaged(self) -> None:
-        with self.passages.exclusive():
+        with self.slot.exclusive():
             if self.passages.reopen() is None:  # another process repaired it meanwhile
                 return
             log.warning(

@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from index.errors import ArchiveBusy
+
 log = logging.getLogger(__name__)
+
+WRITE_WAIT = 600.0  # seconds a write waits for other writers before it gives up with a message
 
 _POLL_FIRST = 0.002  # seconds between tries while another process writes, doubling up to
 _POLL_MOST = 0.02  # this: short, so a waiter gets its turn in the gap between two batches
@@ -97,3 +101,23 @@ def _unlock(fd: int) -> None:
     import fcntl
 
     fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class WriterSlot:
+    """The archive's one writer slot (store and passage index together), on a WriterLock."""
+
+    def __init__(self, path: Path):
+        self._lock = WriterLock(path)
+
+    @contextmanager
+    def exclusive(self, wait: float | None = WRITE_WAIT) -> Iterator[bool]:
+        """Hold the slot: threads of this process queue, other processes are waited for. With
+        `wait=0`, yields False at once if another writer holds it; otherwise raises ArchiveBusy
+        after `wait` seconds (None: waits as long as it takes)."""
+        with self._lock.held(wait) as got:
+            if not got and wait != 0:
+                raise ArchiveBusy(
+                    f"another process has been writing to the archive for over {wait:.0f} "
+                    "seconds; nothing was lost: try again later"
+                )
+            yield got

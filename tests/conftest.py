@@ -17,8 +17,8 @@ import pytest
 
 from bot.cli import main
 from index.archive import Archive
-from index.feedback import FeedbackStore
-from index.ingest import ingest
+from index.feedback.store import FeedbackStore
+from index.ingest.sources import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -636,7 +636,7 @@ def run_bot(
     delivery=None,
     **settings,
 ):
-    """Run the real bot (bot.discord_app.serve) against a fresh fake Discord.
+    """Run the real bot (bot.discordbot.app.serve) against a fresh fake Discord.
 
     `scenario(fake)` is awaited once the client is connected; then the bot is stopped.
     Everything is bounded by `timeout` seconds, so a broken bot fails instead of hanging.
@@ -645,7 +645,7 @@ def run_bot(
     `delivery` are serve's too (the answering queue, the retries of replies).
     """
     from bot.config import Settings
-    from bot.discord_app import DEFER_AFTER, serve
+    from bot.discordbot.app import DEFER_AFTER, serve
 
     async def main() -> BotRun:
         fake = await FakeDiscord(settings.pop("expected_token", TOKEN)).start()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from aiohttp import WSMsgType, web
 
 from bot.config import Settings
-from bot.slack_app import run
+from bot.slackbot.app import run
 
 BOT_TOKEN = "xoxb-1111-2222-TESTBOTTOKENSECRET"
 APP_TOKEN = "xapp-1-A0NEWS-3333-TESTAPPTOKENSECRET"
@@ -495,7 +495,7 @@ def settings_for(fake: FakeSlack, **overrides) -> Settings:
 
 
 class RunningBot:
-    """`bot.slack_app.run` in a thread, exactly as `python -m bot slack` runs it; leaving the
+    """`bot.slackbot.app.run` in a thread, exactly as `python -m bot slack` runs it; leaving the
     block stops it and waits for every answer in progress, so what it posted is final."""
 
     def __init__(

@@ -1,4 +1,4 @@
-"""Announcing new stories (bot/announce.py): which are new, at most so many an hour, rendered
+"""Announcing new stories (bot/chat/announce.py): which are new, at most so many an hour, rendered
 for Slack and Discord without pinging anyone; the settings behind it. A real archive in a
 temporary folder; the announcer's clock is injected."""
 
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bot.announce import Announcer, MoreStories, NewStory
+from bot.chat.announce import Announcer, MoreStories, NewStory
 from bot.config import ConfigError, Settings
 from bot.render import blocks, embeds
 from index.article import Article, Paragraph, Publication
@@ -192,7 +192,7 @@ def test_with_no_room_left_stories_are_held_and_listed_when_the_hour_allows(arch
     news.cycle(added(archive, story("ferry"), story("market", day=5)))
     assert len(channel.posted) == 2
     clock.advance(20 * 60)
-    with caplog.at_level(logging.INFO, logger="bot.announce"):
+    with caplog.at_level(logging.INFO, logger="bot.chat.announce"):
         news.cycle(added(archive, story("library", day=6)))
     assert len(channel.posted) == 2, "no third message within the hour"
     assert "Not announcing 1 new story(ies) in test yet" in caplog.text
@@ -220,7 +220,7 @@ def test_a_failed_post_is_logged_and_does_not_count(archive, caplog):
         sent.append(announcement)
 
     news = Announcer(archive.store, flaky, per_hour=1, where="SLACK_NEWS_CHANNEL C1", clock=clock)
-    with caplog.at_level(logging.ERROR, logger="bot.announce"):
+    with caplog.at_level(logging.ERROR, logger="bot.chat.announce"):
         news.cycle(added(archive, story("ferry")))
     assert sent == [] and "Could not announce 'Harbor Ferry Adds a Night Crossing'" in caplog.text
     news.cycle(added(archive, story("market")))

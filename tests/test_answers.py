@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.article import Article, Paragraph
-from index.ingest import ingest
+from index.ingest.sources import ingest
 from index.sentences import sentence_spans
 from tests.conftest import SAMPLES, assert_verbatim
 

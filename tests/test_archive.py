@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 
-from index import writes
 from index.archive import Archive
 from index.article import Article, Paragraph
 from index.errors import NotFound
+from index.search import writes
 
 
 def article(title="Dam inspection set for May", url=None, text="The dam will be inspected.", **kw):

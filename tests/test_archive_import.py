@@ -9,7 +9,7 @@ import random
 import pytest
 
 from index.archive import Archive
-from index.ingest import Progress, ingest
+from index.ingest.sources import Progress, ingest
 from tests.generated import article, run, word, write_jsonl
 
 LIMIT = 5_000_000  # the default MAX_ARTICLE_BYTES

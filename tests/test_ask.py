@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.errors import QuestionError
-from index.ingest import ingest
+from index.ingest.sources import ingest
 from tests.conftest import SAMPLES, assert_verbatim
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.answer_queue import AnswerQueue
+from bot.chat.answer_queue import AnswerQueue
 from tests.fake_discord import BOT_ID, FakeDiscord, run_bot, user
 from tests.fake_slack import FakeSlack, RunningBot, events_api, mention, settings_for
 

@@ -9,7 +9,7 @@ import re
 
 from bot.render import blocks, embeds
 from bot.render.help import ABOUT_ARTICLE, EXAMPLE, FILTERS, OTHER_PAIRS, ask_option_description
-from index.answer_types import Answer, Fact
+from index.answering.answers import Answer, Fact
 from index.citation import Citation
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for

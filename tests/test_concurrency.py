@@ -11,7 +11,7 @@ import threading
 from index.archive import Archive
 from index.article import Article, Paragraph
 from index.locks import WriterLock
-from index.search import LOCK_FILE
+from index.search.passages import LOCK_FILE
 from tests.generated import article, bot_env, run, start, word, write_jsonl
 
 

@@ -8,9 +8,9 @@ import json
 from bot.render.plain import render_answer
 from index.archive import Archive
 from index.article import Article, Paragraph
-from index.feeds import FeedStore
+from index.feeds.watched import FeedStore
+from index.feeds.watcher import Watcher
 from index.fetch import Fetcher
-from index.watch import Watcher
 from tests.conftest import assert_verbatim
 from tests.feeds import Clock, ConditionalFeed, Entry, rss
 from tests.webserver import WebServer

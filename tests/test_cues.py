@@ -1,10 +1,10 @@
-"""index/cues.py: the kind of answer a question asks for, and whether a text offers one."""
+"""index/answering/cues.py: the kind of answer a question asks for, and whether text offers one."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.cues import answer_type, offers
+from index.answering.cues import answer_type, offers
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from bot.discord_endpoints import PERMISSIONS
+from bot.discordbot.endpoints import PERMISSIONS
 from index.archive import Archive
-from index.feedback import FeedbackStore
-from index.ingest import ingest
+from index.feedback.store import FeedbackStore
+from index.ingest.sources import ingest
 from tests.fake_discord import (
     APP_ID,
     BOT_ID,

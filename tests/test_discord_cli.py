@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from index.archive import Archive
-from index.ingest import ingest
+from index.ingest.sources import ingest
 from tests.conftest import ROOT
 from tests.fake_discord import APP_ID, BOT_ID, MEMBER, TOKEN, FakeDiscord
 

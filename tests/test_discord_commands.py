@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot import discord_commands
 from bot.config import Settings
+from bot.discordbot import commands as discord_commands
 
 
 def test_sources_and_remove_work_on_the_archive_they_are_given(sampled):

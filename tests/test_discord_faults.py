@@ -9,8 +9,8 @@ import logging
 
 import pytest
 
-from bot.discord_delivery import Policy
-from bot.discord_ui import APOLOGY, DISCORD_TROUBLE
+from bot.discordbot.delivery import Policy
+from bot.discordbot.ui import APOLOGY, DISCORD_TROUBLE
 from tests.fake_discord import BOT_ID, MEMBER, TOKEN, FakeDiscord, run_bot
 
 BRIDGE = "why was the harbor bridge vote delayed?"

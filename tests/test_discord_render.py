@@ -26,7 +26,7 @@ from bot.render.embeds import (
     sources_message,
     text_message,
 )
-from index.answer_types import Answer, Quote
+from index.answering.answers import Answer, Quote
 from index.article import Article, Paragraph
 from index.citation import Citation
 

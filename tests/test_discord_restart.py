@@ -4,7 +4,7 @@ in its conversation's context. The real client against the fake Discord on 127.0
 
 from __future__ import annotations
 
-from bot.discord_sync import HASH_FILE
+from bot.discordbot.sync import HASH_FILE
 from tests.fake_discord import APP_ID, BOT_ID, EDITOR_ROLE, GUILD_ID, MEMBER, run_bot
 
 FIRST = "who wrote the harbor bridge story?"  # answered from the article's record: no quotes

@@ -79,7 +79,7 @@ def test_a_failed_request_is_logged_without_the_token(seeded, feedback, caplog):
 
 def test_an_unreachable_discord_stops_start_up_with_status_1(seeded, feedback, caplog):
     from bot.config import Settings
-    from bot.discord_app import serve
+    from bot.discordbot.app import serve
 
     settings = Settings(
         discord_token=TOKEN,

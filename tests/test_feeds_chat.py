@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from index.feeds import FeedStore
+from index.feeds.watched import FeedStore
 from tests.conftest import eventually
 from tests.fake_discord import MANAGE_GUILD, MEMBER, MODERATOR, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, settings_for

@@ -8,7 +8,7 @@ import pytest
 
 from index.errors import FetchError
 from index.fetch import Fetcher, refusal
-from index.ingest import ingest
+from index.ingest.sources import ingest
 from tests.conftest import SAMPLES
 from tests.webserver import WebServer, body, redirect, slow
 

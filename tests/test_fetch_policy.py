@@ -13,7 +13,7 @@ import pytest
 
 from index.errors import FetchError
 from index.fetch import Fetcher, refusal, system_resolve
-from index.ingest import ingest
+from index.ingest.sources import ingest
 from tests.conftest import SAMPLES
 from tests.generated import bot_env, run
 from tests.webserver import WebServer, body, redirect

@@ -14,9 +14,9 @@ import urllib.request
 
 import pytest
 
+from bot.chat.feeds import BackgroundWatcher
 from bot.config import Settings
 from bot.health import PATH, HealthCheck, HealthServer, Heard, Link
-from bot.watching import BackgroundWatcher
 from tests.conftest import ROOT
 from tests.fake_discord import TOKEN, run_bot
 from tests.fake_slack import (

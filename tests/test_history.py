@@ -1,9 +1,9 @@
-"""index/history.py: what changed between two versions of an article."""
+"""index/store/history.py: what changed between two versions of an article."""
 
 from __future__ import annotations
 
 from index.article import Article, Paragraph
-from index.history import Change, changes, word_diff
+from index.store.history import Change, changes, word_diff
 
 
 def article(*paragraphs: str, **fields) -> Article:

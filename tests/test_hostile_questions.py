@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.answering.question import parse_question
 from index.archive import Archive
 from index.errors import InputError, QuestionError
-from index.ingest import ingest
-from index.question import parse_question
+from index.ingest.sources import ingest
 from tests.conftest import SAMPLES
 from tests.generated import bot_env
 

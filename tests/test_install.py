@@ -123,7 +123,7 @@ def test_the_command_is_the_cli_and_only_the_projects_packages_and_data_ship():
     setuptools = PYPROJECT["tool"]["setuptools"]
     assert setuptools["packages"]["find"]["include"] == ["bot*", "index*"]
     shipped = {
-        ROOT / package / name
+        ROOT / package.replace(".", "/") / name
         for package, names in setuptools["package-data"].items()
         for name in names
     }
@@ -217,7 +217,7 @@ def test_the_wheel_holds_the_packages_and_their_data_and_nothing_else(installed)
     tops = {name.split("/")[0] for name in names}
     assert tops == {"bot", "index", "newsbot-0.1.0.dist-info"}, tops
     assert not any(n.startswith(("tests/", "samples/", "slack/", "benchmarks/")) for n in names)
-    assert "index/ranker.json" in names
+    assert "index/answering/ranker.json" in names
     modules = {
         path.relative_to(ROOT).as_posix()
         for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("index/**/*.py")]
@@ -244,7 +244,7 @@ def test_the_installed_command_ingests_and_answers_as_python_m_bot_does(installe
     where = _run(
         python,
         "-c",
-        "import bot, index.ranker as r; print(bot.__file__, r.WEIGHTS_FILE)",
+        "import bot, index.answering.ranker as r; print(bot.__file__, r.WEIGHTS_FILE)",
         cwd=tmp_path,
         env=env,
     )

@@ -7,7 +7,7 @@ from whoosh import index as whoosh_index
 
 from index.archive import Archive
 from index.article import Article, Paragraph
-from index.writes import MERGE_WIDTH, SETTLED_SEGMENT
+from index.search.writes import MERGE_WIDTH, SETTLED_SEGMENT
 from tests.generated import word
 
 

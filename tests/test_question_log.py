@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.render.blocks import ACTION_VOTE_UP
-from index import asking
-from index.feedback import FeedbackStore
+from index.feedback import asking
+from index.feedback.store import FeedbackStore
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for
 
 GUARANTORS = "who are the proposed guarantors?"
@@ -135,7 +135,7 @@ def test_a_log_that_cannot_be_written_never_stops_the_answer(seeded, cli, caplog
     with caplog.at_level(logging.WARNING):
         status, out, _ = cli("console", stdin=f"{SECRET_QUESTION}\n")
     assert status == 0 and "group of guarantors" in out
-    [warning] = [r for r in caplog.records if r.name == "index.asking"]
+    [warning] = [r for r in caplog.records if r.name == "index.feedback.asking"]
     assert warning.levelno == logging.WARNING
     assert "disk is full" in warning.getMessage()
     assert "sealed" not in warning.getMessage()  # the question is not repeated in the log
@@ -157,7 +157,7 @@ def test_in_slack_too_the_answer_goes_out_with_its_buttons(seeded, caplog):
         assert store.logged_questions() == []
     finally:
         store.close()
-    assert len([r for r in caplog.records if r.name == "index.asking"]) == 1
+    assert len([r for r in caplog.records if r.name == "index.feedback.asking"]) == 1
 
 
 @pytest.mark.parametrize("value", ["-1", "ninety", "1.5"])

@@ -1,9 +1,9 @@
-"""index/quotes.py: the quote in a paragraph, whole sentences when they fit, clauses if not."""
+"""index/answering/quotes.py: the quote in a paragraph: whole sentences if they fit, or clauses."""
 
 from __future__ import annotations
 
-from index.quotes import ELLIPSIS, MAX_SENTENCES, QUOTE_BUDGET, quote_text, windows
-from index.schema import terms_of
+from index.answering.quotes import ELLIPSIS, MAX_SENTENCES, QUOTE_BUDGET, quote_text, windows
+from index.search.schema import terms_of
 
 FERRY = (
     "The ferry leaves at noon. Fares rise by fifty cents in June, the port authority said. "

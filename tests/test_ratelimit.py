@@ -1,8 +1,8 @@
-"""bot/ratelimit.py: a sliding minute per user, one notice when over, then silence."""
+"""bot/chat/ratelimit.py: a sliding minute per user, one notice when over, then silence."""
 
 from __future__ import annotations
 
-from bot.ratelimit import RateLimiter, Verdict
+from bot.chat.ratelimit import RateLimiter, Verdict
 
 
 class Clock:

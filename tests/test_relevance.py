@@ -10,11 +10,11 @@ import textwrap
 
 import pytest
 
-from index.answer import Answerer
-from index.copies import StoryPassages
-from index.encoder import Encoder
+from index.answering.answerer import Answerer
+from index.answering.encoder import Encoder
+from index.answering.question import parse_question
+from index.copies.search import StoryPassages
 from index.errors import ModelMissing
-from index.question import parse_question
 from tests.conftest import ROOT, SAMPLES, assert_verbatim
 
 # Questions about news the samples do not hold, written for these tests.
@@ -161,7 +161,7 @@ def test_a_broken_model_install_fails_with_a_clear_error(tmp_path, damage):
 
 
 def test_a_missing_model_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch):
-    monkeypatch.setattr("index.encoder._MODEL_PACKAGE", "no_such_model_package")
+    monkeypatch.setattr("index.answering.encoder._MODEL_PACKAGE", "no_such_model_package")
     with pytest.raises(ModelMissing, match="no_such_model_package"):
         Encoder().load()
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.feeds_reply import FeedsReply
+from bot.chat.feeds_reply import FeedsReply
 from bot.render.feeds import MAX_LISTED, feeds_text, status
-from index.feeds import FeedState
+from index.feeds.watched import FeedState
 
 NOW = 1_780_000_000.0
 URL = "https://valleywire.example/feed.rss?a=1&b=<2>"

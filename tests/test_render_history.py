@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.render.history import change_line, history_json, history_text
 from index.article import Article, Paragraph
-from index.history import Change
-from index.store import Version
+from index.store.articles import Version
+from index.store.history import Change
 
 
 def version(number: int, *paragraphs: str, replaced: str | None = None, **fields) -> Version:

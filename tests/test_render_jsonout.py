@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.render.jsonout import answer_json, article_json, citation_json
-from index.answer_types import Answer, Fact, Quote
+from index.answering.answers import Answer, Fact, Quote
 from index.article import Article, Paragraph, Publication
 from index.citation import Citation
 

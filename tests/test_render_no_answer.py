@@ -9,7 +9,7 @@ from bot.render import blocks, embeds
 from bot.render.discord_text import length
 from bot.render.jsonout import answer_json, citation_json
 from bot.render.plain import NO_ANSWER, render_answer
-from index.answer_types import Answer, Quote
+from index.answering.answers import Answer, Quote
 from index.citation import Citation
 
 NEAREST = Citation(

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import fields
 
-from index.schema import (
+from index.search.schema import (
     CachedTermAnalyzer,
     name_analyzer,
     passage_schema,

@@ -10,12 +10,12 @@ from whoosh import index as whoosh_index
 from whoosh import query, scoring
 from whoosh.writing import SegmentWriter
 
-from index import writes
 from index.article import Article, Paragraph
 from index.readers import read
-from index.schema import passage_schema, terms_of
-from index.segments import PassageSegmentWriter, lengths_in_memory, open_index, searcher
-from index.writes import document
+from index.search import writes
+from index.search.schema import passage_schema, terms_of
+from index.search.segments import PassageSegmentWriter, lengths_in_memory, open_index, searcher
+from index.search.writes import document
 from tests.conftest import SAMPLES, SHARED
 
 XQUAD = SHARED / "eval" / "xquad.en.json"
@@ -148,7 +148,7 @@ def test_parallel_segments_hold_the_same_postings_as_one_whoosh_segment(
     """Written by worker processes into several segments, the passages carry the same terms,
     weights and stored fields as when Whoosh writes them into one."""
     monkeypatch.setattr(writes, "PARALLEL_FROM", 10)
-    from index.search import PassageIndex
+    from index.search.passages import PassageIndex
 
     articles = sample_articles(story_path)
     index = PassageIndex(tmp_path / "parallel")

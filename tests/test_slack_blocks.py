@@ -8,9 +8,9 @@ import re
 import pytest
 
 from bot.render import blocks
-from index.answer_types import Answer, Fact, Quote
+from index.answering.answers import Answer, Fact, Quote
 from index.citation import Citation
-from index.ingest import ingest
+from index.ingest.sources import ingest
 
 CITATION = Citation(
     article_id="a1",
@@ -166,7 +166,7 @@ def test_the_asker_and_a_corrected_question_are_shown_above_the_quotes():
 
 def test_an_ingest_report_names_titles_and_failures_escaped():
     from index.article import Article
-    from index.ingest_report import IngestReport
+    from index.ingest.report import IngestReport
 
     article = Article(title="Bridge <vote> & more", paragraphs=())
     report = IngestReport(added=[article], failed=["https://x.example: HTTP 404 <Not Found>"])

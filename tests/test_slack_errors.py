@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from bot.config import ConfigError
-from bot.slack_app import run
+from bot.slackbot.app import run
 from index.errors import InputError
 from tests.fake_slack import (
     APP_TOKEN,

@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from bot.slack_delivery import Policy
+from bot.slackbot.delivery import Policy
 from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,

@@ -9,8 +9,8 @@ import time
 import pytest
 from slack_bolt import App
 
-from bot.slack_app import build
-from index.ingest import ingest
+from bot.slackbot.app import build
+from index.ingest.sources import ingest
 from tests.fake_slack import (
     BOT_ID,
     BOT_USER,

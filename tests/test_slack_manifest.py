@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.slack_http import EVENTS_PATH
+from bot.slackbot.http import EVENTS_PATH
 from tests.conftest import ROOT
 
 MANIFESTS = ROOT / "slack"

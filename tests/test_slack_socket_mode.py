@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import ConfigError
 from bot.render.blocks import ACTION_VOTE_UP
-from bot.slack_app import run
+from bot.slackbot.app import run
 from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,

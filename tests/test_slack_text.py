@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack_text import Command, command, mentions, mentions_someone_else, plain, urls
+from bot.slackbot.text import Command, command, mentions, mentions_someone_else, plain, urls
 
 BOT = "U0NEWSBOT"
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.render.blocks import ACTION_MORE, ACTION_VOTE_UP
-from index import asking
-from index.feedback import FeedbackStore
+from index.feedback import asking
+from index.feedback.store import FeedbackStore
 from tests.conftest import modules_loaded
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
 from tests.fake_slack import FakeSlack, RunningBot, mention, settings_for

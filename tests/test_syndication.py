@@ -13,9 +13,7 @@ from bot.render.embeds import citation_markdown
 from bot.render.plain import render_answer
 from index.archive import Archive
 from index.article import Article, Paragraph, Publication
-from index.fetch import Fetcher
-from index.ingest import ingest, read_source
-from index.syndication import (
+from index.copies.shingles import (
     MIN_SHINGLES,
     THRESHOLD,
     Member,
@@ -25,6 +23,8 @@ from index.syndication import (
     original,
     shingles,
 )
+from index.fetch import Fetcher
+from index.ingest.sources import ingest, read_source
 from tests.conftest import SAMPLES
 from tests.generated import article as generated
 
@@ -148,7 +148,7 @@ def test_bands_an_earlier_release_made_are_made_anew_and_the_stories_found_again
         db.execute("UPDATE bands SET key = key / 2")
         db.execute("UPDATE signatures SET sig = zeroblob(576)")
         db.execute("UPDATE articles SET story = NULL")
-    caplog.set_level(logging.WARNING, logger="index.store")
+    caplog.set_level(logging.WARNING, logger="index.store.articles")
     with Archive(tmp_path / "data") as archive:
         assert len(archive.store.copies()) == 7
         assert archive.check().ok

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from index.feeds import FeedStore
+from index.feeds.watched import FeedStore
+from index.feeds.watcher import MIN_INTERVAL, Watcher
 from index.fetch import Fetcher
-from index.watch import MIN_INTERVAL, Watcher
 from tests.feeds import Clock, ConditionalFeed, Entry, rss
 from tests.webserver import WebServer, body
 
@@ -106,7 +106,7 @@ def test_a_failing_feed_backs_off_is_reported_once_and_shows_its_last_error(
     feeds.add(url)
     watching = watcher(archive, feeds, clock)
     feed.failing = 503
-    caplog.set_level(logging.INFO, logger="index.watch")
+    caplog.set_level(logging.INFO, logger="index.feeds.watcher")
     for _ in range(3):
         report = watching.poll()
         assert report.polled == 1 and "503" in report.failed[0]

@@ -1,4 +1,4 @@
-"""The one seam to Whoosh's internals: only index/segments.py reaches them, it checks the
+"""The one seam to Whoosh's internals: only index/search/segments.py reaches them, it checks the
 Whoosh release it was written for, and without it the index answers the same."""
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from pathlib import Path
 
 import whoosh
 
-from index import segments, writes
 from index.archive import Archive
 from index.article import Article, Paragraph
 from index.readers import read
-from index.search import PassageIndex
+from index.search import segments, writes
+from index.search.passages import PassageIndex
 from tests.conftest import ROOT, SAMPLES
 from tests.test_crash import descendants_of, niceness
 
-SEAM = ROOT / "index" / "segments.py"
+SEAM = ROOT / "index" / "search" / "segments.py"
 QUESTIONS = [
     "why was the harbor bridge vote delayed?",
     "who are the volunteers of the river cleanup?",
@@ -127,7 +127,7 @@ def test_without_the_fast_path_whoosh_s_own_writer_gives_the_same_answers(
     monkeypatch.setattr(segments, "FAST_PATH", False)
     monkeypatch.setattr(segments, "_warned", threading.Event())
     with (
-        caplog.at_level(logging.WARNING, logger="index.segments"),
+        caplog.at_level(logging.WARNING, logger="index.search.segments"),
         Archive(tmp_path / "whoosh") as plain,
     ):
         plain.add(articles)
@@ -135,7 +135,7 @@ def test_without_the_fast_path_whoosh_s_own_writer_gives_the_same_answers(
         assert plain.check().ok
         assert answers(plain) == expected
         plain.add([twelve_paragraphs(3)])  # a small write, the same way
-    warnings = [r for r in caplog.records if r.name == "index.segments"]
+    warnings = [r for r in caplog.records if r.name == "index.search.segments"]
     assert len(warnings) == 1 and "Whoosh's own writer" in warnings[0].getMessage()
 
 

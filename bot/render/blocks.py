@@ -6,15 +6,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.announcements import MoreStories, NewStory
+from bot.chat.announcements import MoreStories, NewStory
 from bot.render.fitting import longest
 from bot.render.help import asking_help
 from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
-from index.answer_types import Answer, Quote
+from index.answering.answers import Answer, Quote
 from index.article import Article, Publication
 from index.citation import Citation
-from index.ingest_report import IngestReport
+from index.ingest.report import IngestReport
 
 MAX_BLOCKS = 50  # Slack rejects a message with more
 SECTION_CHARS = 3000  # the most text one section (or one context element) may carry
@@ -195,7 +195,7 @@ def help_message() -> Message:
     return {"text": text, "blocks": [_section(text), _section(asking)]}
 
 
-# --- new stories in the news channel (bot/announce.py) ----------------------------------------
+# --- new stories in the news channel (bot/chat/announce.py) -----------------------------------
 
 
 def story_message(story: NewStory) -> Message:

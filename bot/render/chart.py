@@ -7,7 +7,7 @@ import math
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from index.stats import Stats
+from index.feedback.stats import Stats
 
 SIZE = (8, 3.2)  # inches, at 100 dpi: 800 × 320 pixels
 DAY_TICKS = 10  # up to this many days, each has its tick

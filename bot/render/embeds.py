@@ -6,15 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from bot.announcements import MoreStories, NewStory
+from bot.chat.announcements import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
 from bot.render.help import asking_help
 from bot.render.marks import mark
 from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
-from index.answer_types import Answer, Fact, Quote
+from index.answering.answers import Answer, Fact, Quote
 from index.article import Article, Publication
 from index.citation import Citation
-from index.ingest_report import Ingested
+from index.ingest.report import Ingested
 
 # Discord's limits, counted in UTF-16 code units: never fewer than Discord's own count.
 CONTENT_MAX = 2000
@@ -345,7 +345,7 @@ def help_message() -> Message:
     return text_message(intro + "\n\n" + asking_help(lambda words: f"**{words}**"))
 
 
-# --- new stories in the news channel (bot/announce.py) ----------------------------------------
+# --- new stories in the news channel (bot/chat/announce.py) -----------------------------------
 
 
 def story_message(story: NewStory) -> Message:

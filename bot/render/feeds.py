@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.feeds_reply import FeedsReply
-from index.feeds import FeedState
+from bot.chat.feeds_reply import FeedsReply
+from index.feeds.watched import FeedState
 
 MAX_LISTED = 25
 

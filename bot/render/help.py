@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# (filter as typed, what it does): read by the bot inside a question (index/question.py)
+# (filter as typed, what it does): read by the bot inside a question (index/answering/question.py)
 FILTERS = (
     ("author:NAME", 'only articles by this author (`author:raman`, `author:"Priya Raman"`)'),
     ("source:OUTLET", 'only articles from this outlet (`source:"Millbrook Ledger"`)'),

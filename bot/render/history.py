@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.history import Change, changes
-from index.store import Version
+from index.store.articles import Version
+from index.store.history import Change, changes
 
 
 def history_text(versions: list[Version]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.answer_types import Answer
+from index.answering.answers import Answer
 from index.article import Article
 from index.citation import Citation
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.marks import mark
-from index.answer_types import Answer, Fact, Quote
+from index.answering.answers import Answer, Fact, Quote
 from index.citation import Citation
 
 BOLD, RESET = "\033[1m", "\033[0m"

@@ -1,10 +1,10 @@
-"""The question log's figures (index/stats.py) as text for a terminal, or as JSON."""
+"""The question log's figures (index/feedback/stats.py) as text for a terminal, or as JSON."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from index.stats import Stats
+from index.feedback.stats import Stats
 
 
 def stats_text(stats: Stats) -> str:

@@ -1,0 +1,1 @@
+"""The Discord surface: a discord.py client, its commands and how replies reach Discord."""

@@ -1,0 +1,1 @@
+"""Answering: a question in, ranked verbatim quotes with their citations out."""

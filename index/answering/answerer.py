@@ -1,0 +1,185 @@
+"""Question -> Answer: ranked, trimmed, verbatim quotes with citations, or an honest nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from index.answering.answers import Answer, Fact, Quote
+from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
+from index.answering.encoder import Encoder, shared_encoder
+from index.answering.question import Question
+from index.answering.quotes import quote_text
+from index.answering.ranker import Ranking, trained
+from index.search.passages import PassageIndex
+from index.search.schema import term_spans, terms_of
+
+MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
+SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
+PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
+
+
+class Answerer:
+    """Finds and quotes the passages that answer questions, over one passage index.
+
+    `ranking` is the learned ranking (the repository's by default); `encoder` the embedding
+    model (the process's one by default; None with `semantic=False`: lexical ranking only)."""
+
+    def __init__(
+        self,
+        passages: PassageIndex,
+        ranking: Ranking | None = None,
+        encoder: Encoder | None = None,
+        *,
+        semantic: bool = True,
+    ):
+        self._passages = passages
+        self._ranking = ranking or trained()
+        self._encoder = (encoder or shared_encoder()) if semantic else None
+
+    def warm_up(self) -> None:
+        """Load the relevance model now: a broken install fails here, and no question waits."""
+        if self._encoder is not None:
+            self._encoder.load()
+
+    def answer(self, question: Question, limit: int = 5) -> Answer:
+        return self.explain(question, limit)[0]
+
+    def explain(self, question: Question, limit: int = 5) -> tuple[Answer, list[Candidate]]:
+        """The answer, and the candidates its quotes were chosen from (best first)."""
+        if question.about and (facts := self._facts(question)):
+            return Answer(question.text, (), facts=facts), []
+        unknown = self.unknown_words(question)[:MAX_CORRECTIONS]
+        corrections = {word: self._close_word(word) for word in unknown}
+        correction = _corrected(question, corrections)
+        # A name or a number that no article contains, and that is no misspelling of one it
+        # does, is a subject the archive does not cover: quoting the rest would mislead.
+        if any(_is_subject(w, question.text) for w, close in corrections.items() if not close):
+            return Answer(question.text, (), correction.text if correction else None), []
+        if correction is not None:
+            found = self.candidates(correction)
+            answer = self._decide(question.text, found, limit)
+            if answer.quotes:
+                return replace(answer, suggestion=correction.text, corrected=correction.text), found
+        found = self.candidates(question)
+        answer = self._decide(question.text, found, limit)
+        if correction is not None and not answer.quotes:
+            return replace(answer, suggestion=correction.text), found
+        return answer, found
+
+    def unknown_words(self, question: Question) -> list[str]:
+        """The question's words that no passage holds."""
+        return [word for word in question.words if not self._passages.knows(word)]
+
+    def candidates(self, question: Question) -> list[Candidate]:
+        """Every quote worth considering, most likely to answer first."""
+        terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
+        passages = self._passages.search(question.words, limit=DEPTH, filters=question.filters)
+        if not passages:
+            return []
+        found = lexical_candidates(question, passages, self._passages.weights(terms))
+        return rank(question, found, self._ranking, self._encoder)
+
+    def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
+        """Quotes when the archive likely answers; else none, and the nearest story if close."""
+        if not ranked:
+            return Answer(question, ())
+        ranking = self._ranking
+        if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
+            return Answer(question, _choose(ranked, limit))
+        sure = ranking.answerable.probability(_question_features(ranked))
+        if sure < ranking.answer_bar:
+            near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
+            return Answer(question, (), confidence=sure, nearest=near)
+        likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
+        return Answer(question, _choose(likely, limit), confidence=sure)
+
+    def _close_word(self, word: str) -> str | None:
+        """The archive's closest word to a misspelt one, if it is close enough to be meant."""
+        if not word.isalpha() or len(word) < 4:
+            return None
+        close = self._passages.suggest(word)
+        similar = (
+            close and SequenceMatcher(None, word.lower(), close).ratio() >= SPELLING_SIMILARITY
+        )
+        return close if similar else None
+
+    def _facts(self, question: Question) -> tuple[Fact, ...]:
+        """Who wrote it, when it was published, which outlet: from the article's record."""
+        if not question.words and not question.filters:
+            return ()
+        found = self._passages.search(question.words, limit=1, filters=question.filters)
+        facts = []
+        for passage in found:
+            cited = passage.citation
+            value = {"author": cited.author, "published": cited.published}.get(question.about)
+            if question.about == "source":
+                value = cited.source or cited.domain
+            facts.append(Fact(question.about, value, cited))
+        return tuple(facts)
+
+
+def _question_features(ranked: list[Candidate]) -> dict[str, float]:
+    return answerable([c.features for c in ranked[:10]])
+
+
+def _is_subject(word: str, question: str) -> bool:
+    """A name (capitalised inside the question, not an acronym) or a number such as a year."""
+    if re.fullmatch(r"\d+(?:[.,]\d+)*", word):
+        return True
+    is_name = word[:1].isupper() and not word.isupper()
+    return is_name and not question.lstrip().startswith(word)
+
+
+def _corrected(question: Question, corrections: dict[str, str | None]) -> Question | None:
+    """The question with each misspelt word replaced by its correction, if any was found."""
+    text, words = question.text, list(question.words)
+    for word, close in corrections.items():
+        if close:
+            close = close[:1].upper() + close[1:] if word[:1].isupper() else close
+            text = text.replace(word, close, 1)
+            words = [close if w == word else w for w in words]
+    return replace(question, text=text, words=tuple(words)) if text != question.text else None
+
+
+def _choose(candidates: list[Candidate], limit: int) -> tuple[Quote, ...]:
+    """The best quote of each strong article first, then the rest; no quote twice."""
+    if not candidates:
+        return ()
+    bar = candidates[0].score - PEER_GAP
+    firsts, rest, seen_articles = [], [], set()
+    for candidate in candidates:
+        article = candidate.passage.article_id
+        if candidate.score >= bar and article not in seen_articles:
+            firsts.append(candidate)
+            seen_articles.add(article)
+        else:
+            rest.append(candidate)
+    quotes, seen_texts = [], set()
+    for candidate in firsts + rest:
+        quote = _quote(candidate)
+        key = " ".join(quote.text.lower().split())
+        if key not in seen_texts:
+            seen_texts.add(key)
+            quotes.append(quote)
+        if len(quotes) == limit:
+            break
+    return tuple(quotes)
+
+
+def _quote(candidate: Candidate) -> Quote:
+    passage, window = candidate.passage, candidate.window
+    text, shift = quote_text(passage.text, window)
+    return Quote(
+        text=text,
+        paragraph=passage.paragraph,
+        score=candidate.score,
+        highlights=tuple(
+            (start + shift, end + shift)
+            for term, start, end in term_spans(passage.text)
+            if term in window.matched and start >= window.start and end <= window.end
+        ),
+        heading=passage.heading,
+        citation=passage.citation,
+    )

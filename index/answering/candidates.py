@@ -1,0 +1,153 @@
+"""Candidate quotes for a question: read deep from the index, described by ranking features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from index.answering.cues import answer_type
+from index.answering.encoder import Encoder
+from index.answering.question import Question
+from index.answering.quotes import QUOTE_BUDGET, Window, quote_text, windows
+from index.answering.ranker import Ranking
+from index.search.passages import Passage
+from index.search.schema import term_spans
+
+DEPTH = 24  # passages read closely per question
+WINDOWS = 3  # quotes a paragraph may offer, not overlapping
+CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as much as in the text
+
+
+@dataclass
+class Candidate:
+    """One quotable window of a passage, its features, and how likely it is to answer."""
+
+    passage: Passage
+    window: Window
+    features: dict[str, float]
+    score: float = 0.0  # how likely it answers, as the ranker's logit (higher: likelier)
+    reranked: bool = False  # scored by the full stage (else by the lexical stage, below them)
+    text: str = field(default="", repr=False)  # the quote as it would be shown
+
+
+def lexical_candidates(question: Question, passages: list[Passage], weights: dict[str, float]):
+    """Every window worth considering in these passages (best first), with lexical features."""
+    if not passages:
+        return []
+    total = sum(weights.values()) or 1.0
+    strongest = max(weights.values(), default=1.0) or 1.0
+    kind = answer_type(question.text)
+    top = passages[0].score or 1.0
+    found = []
+    for rank, passage in enumerate(passages):
+        above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
+        in_passage = terms_in(passage.text) & weights.keys()
+        paragraph_coverage = sum(weights[t] for t in in_passage) / total
+        for order, window in enumerate(
+            windows(passage.text, weights, kind, question.text, count=WINDOWS)
+        ):
+            lifted = sum(weights[t] for t in above & weights.keys() - window.matched) / total
+            rarest = max((weights[t] for t in window.matched), default=0.0) / strongest
+            features = {
+                "coverage": window.coverage + CONTEXT_SHARE * lifted,
+                "window_coverage": window.coverage,
+                "lifted": lifted,
+                "paragraph_coverage": paragraph_coverage,
+                "rarest": rarest,
+                "matched_share": len(window.matched) / max(len(weights), 1),
+                "bm25": passage.score / top,
+                "passage_rank": 1.0 / (1 + rank),
+                "proximity": window.proximity,
+                "cue": float(window.cue),
+                "typed_without_cue": float(kind is not None and not window.cue),
+                "window_rank": float(order),
+                "length": (window.end - window.start) / QUOTE_BUDGET,
+                "first_paragraph": float(passage.paragraph == 1),
+                "question_terms": 1.0 / max(len(weights), 1),
+            }
+            text, _ = quote_text(passage.text, window)
+            found.append(Candidate(passage, window, features, text=text))
+    _relative(found, "coverage", "coverage_gap")
+    _relative(found, "window_coverage", "window_gap")
+    return found
+
+
+def _relative(found: list[Candidate], name: str, gap: str) -> None:
+    """How far each candidate's feature falls short of the question's best candidate's."""
+    best = max(c.features[name] for c in found)
+    for candidate in found:
+        candidate.features[gap] = candidate.features[name] - best
+
+
+def rank(
+    question: Question, found: list[Candidate], ranking: Ranking, encoder: Encoder | None
+) -> list[Candidate]:
+    """The candidates best first: all by the lexical model, then the best few re-scored by the
+    full model (lexical features and the embedding's similarities) ahead of the rest."""
+    if not found:
+        return []
+    lexical = ranking.lexical
+    logits = lexical.logits(np.array([lexical.row(c.features) for c in found]))
+    for candidate, logit in zip(found, logits, strict=True):
+        candidate.score = float(logit)
+    found.sort(key=lambda c: -c.score)
+    if encoder is None:
+        return found
+    head, tail = found[: ranking.reranked], found[ranking.reranked :]
+    _similarities(question, head, encoder)
+    full = ranking.full
+    logits = full.logits(np.array([full.row(c.features) for c in head]))
+    for candidate, logit in zip(head, logits, strict=True):
+        candidate.score = float(logit)
+        candidate.reranked = True
+    head.sort(key=lambda c: -c.score)
+    floor = head[-1].score - 1.0
+    highest = tail[0].score if tail else 0.0
+    for candidate in tail:  # below every re-scored one, in the lexical stage's order
+        candidate.score = floor - (highest - candidate.score)
+    return head + tail
+
+
+def answerable(features: list[dict[str, float]]) -> dict[str, float]:
+    """What a question's best candidates (best first) say of it: is its answer in the archive?"""
+    best = features[0]
+    return {
+        "similarity": best.get("similarity", 0.0),
+        "best_similarity": max(f.get("similarity", 0.0) for f in features[:10]),
+        "title_similarity": best.get("title_similarity", 0.0),
+        "coverage": best["coverage"],
+        "paragraph_coverage": best["paragraph_coverage"],
+        "rarest": best["rarest"],
+        "matched_share": best["matched_share"],
+        "bm25": best["bm25"],
+        "question_terms": best["question_terms"],
+    }
+
+
+def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -> None:
+    """Cosine similarity of the question with each quote and with its article's title."""
+    contexts = [_context(c.passage) for c in head]
+    vectors = encoder.embed([question.text] + [c.text for c in head] + contexts)
+    asked, quotes, titles = vectors[0], vectors[1 : len(head) + 1], vectors[len(head) + 1 :]
+    quote_similarity = quotes @ asked
+    title_similarity = titles @ asked
+    best = float(quote_similarity.max()) if len(head) else 0.0
+    for candidate, quote_sim, title_sim in zip(
+        head, quote_similarity, title_similarity, strict=True
+    ):
+        candidate.features["similarity"] = float(quote_sim)
+        candidate.features["similarity_gap"] = float(quote_sim) - best
+        candidate.features["title_similarity"] = float(title_sim)
+
+
+@lru_cache(maxsize=4096)
+def terms_in(text: str) -> frozenset[str]:
+    """The distinct index terms of a text (titles and passages recur from question to question)."""
+    return frozenset(term for term, _, _ in term_spans(text))
+
+
+def _context(passage: Passage) -> str:
+    title = passage.citation.title
+    return f"{title}. {passage.heading}" if passage.heading else title

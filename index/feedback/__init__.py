@@ -1,0 +1,1 @@
+"""What the newsroom asks: the question log, the answers shown and the votes on them."""

@@ -1,0 +1,1 @@
+"""Ingesting: sources (files, folders, URLs, standard input) into the archive."""

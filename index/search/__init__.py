@@ -1,0 +1,1 @@
+"""The passage index (Whoosh) behind one small interface: schema, searches, writes."""

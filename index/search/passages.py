@@ -1,0 +1,337 @@
+"""The Whoosh passage index behind one small interface: write, search, suggest, versions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query, scoring
+
+from index.article import Article
+from index.citation import Citation
+from index.filters import Filters
+from index.locks import WRITE_WAIT, WriterSlot
+from index.search.schema import passage_schema, term_spans, terms_of
+from index.search.segments import SegmentWorkers, open_index, searcher
+from index.search.writes import MAX_PROCS, Commit, sync_folder
+
+log = logging.getLogger(__name__)
+
+COMMON_SHARE = 0.05
+COMMON_LEAST = 500  # passages a word must be in before it counts as common (small archives)
+ENOUGH_RARE = 2
+LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
+# The title is not searched: it is on every passage of an article, so its postings are as long
+# as the text's; the answerer lifts passages whose title holds question words instead.
+_FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph found by a search, with its article's citation."""
+
+    paragraph: int
+    text: str
+    heading: str | None
+    score: float
+    citation: Citation
+
+    @property
+    def article_id(self) -> str:
+        return self.citation.article_id
+
+
+class PassageIndex:
+    """A Whoosh index of paragraphs in a folder; safe to share between threads."""
+
+    def __init__(self, folder: Path, slot: WriterSlot | None = None):
+        """`slot`: the writer slot its writes hold (the archive's; by default one of its own,
+        in its folder)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.slot = slot or WriterSlot(folder / LOCK_FILE)
+        self._searcher = None
+        self._lock = threading.Lock()
+        self._ix = None
+        self._workers = SegmentWorkers(min(os.cpu_count() or 1, MAX_PROCS))
+        self.damage: str | None = None  # why the index on disk cannot be read, if it cannot
+        if not whoosh_index.exists_in(str(folder)):
+            with self.slot.exclusive():  # four processes starting at once create it once
+                if not whoosh_index.exists_in(str(folder)):
+                    whoosh_index.create_in(str(folder), passage_schema())
+        self.reopen()
+
+    def close(self) -> None:
+        self._workers.close()
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        if self._ix is not None:
+            self._ix.close()
+
+    def reopen(self) -> str | None:
+        """Open the index on disk and read every segment; returns (and keeps) why it failed."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            try:
+                self._ix = open_index(self.folder)
+                self._searcher = searcher(self._ix, scoring.BM25F())
+                self._searcher.reader().doc_count()
+                self.damage = None
+            except Exception as error:  # whatever a damaged file makes Whoosh raise
+                self._ix = self._searcher = None
+                self.damage = f"{type(error).__name__}: {str(error)[:200]}"
+        return self.damage
+
+    def recreate(self) -> None:
+        """Replace the index on disk by an empty one (the caller then re-indexes the store)."""
+        with self.slot.exclusive(), self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._ix = self._searcher = None
+            for entry in self.folder.iterdir():
+                if entry.name == LOCK_FILE:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            whoosh_index.create_in(str(self.folder), passage_schema())
+            sync_folder(self.folder)
+        self.reopen()
+
+    def write(
+        self, articles: Iterable[Article] = (), delete: Iterable[str] = (), *, only: bool = False
+    ) -> None:
+        """Replace these articles' passages and drop those of the deleted ids, in one commit.
+
+        With `only`, the index afterwards holds these articles and nothing else (a rebuild).
+        The commit is on disk (fsync) when this returns, so the store may then record it.
+        """
+        self.begin_write(articles, delete, only=only).finish()
+
+    def begin_write(
+        self,
+        articles: Iterable[Article] = (),
+        delete: Iterable[str] = (),
+        *,
+        only: bool = False,
+        unseen: Collection[str] = (),
+    ) -> Commit:
+        """`write`, begun: big writes go on in worker processes while the caller does other
+        work, until it calls the commit's finish() (or cancel()). The writer slot is held
+        from now until then. `unseen`: ids of articles the index surely holds no passage of,
+        whose old passages are not looked for (a lookup in every segment, per article)."""
+        if self._ix is None:
+            raise RuntimeError(f"the search index cannot be read ({self.damage})")
+        return Commit(
+            self._ix, self._workers, self.slot.exclusive, articles, delete, only=only, unseen=unseen
+        )
+
+    def segments(self) -> int:
+        """How many segments the index is in: many small ones slow every answer down."""
+        with self._lock:
+            return len(self._current_searcher().reader().leaf_readers())
+
+    def compact(self) -> None:
+        """Merge every segment into one (minutes on a large archive; writers wait meanwhile)."""
+        with self.slot.exclusive():
+            writer = self._ix.writer(timeout=WRITE_WAIT)
+            before = set(os.listdir(self.folder))
+            writer.commit(optimize=True)
+            sync_folder(self.folder, set(os.listdir(self.folder)) - before)
+
+    def search(
+        self,
+        words: Sequence[str],
+        *,
+        limit: int = 20,
+        filters: Filters | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[Passage]:
+        """The best passages for any of these words, best first (BM25F over text and headings),
+        leaving out the passages of the articles in `exclude`."""
+        terms = list(dict.fromkeys(t for word in words for t in terms_of(word)))
+        if not terms:
+            return []
+        with self._lock:
+            terms = _telling(self._current_searcher(), terms)
+        clauses = [
+            query.Term(field, term, boost=weight)
+            for term in terms
+            for field, weight in _FIELD_WEIGHTS.items()
+        ]
+        with self._lock:
+            searcher = self._current_searcher()
+            mask = (
+                query.Or([query.Term("article", i) for i in sorted(exclude)]) if exclude else None
+            )
+            results = searcher.search(
+                query.Or(clauses), limit=limit, filter=_filter_query(filters), mask=mask
+            )
+            return [_passage(hit) for hit in results]
+
+    def suggest(self, word: str) -> str | None:
+        """The word of the passages closest to one they do not hold, as it is written there."""
+        terms = terms_of(word)
+        if len(terms) != 1:
+            return None
+        with self._lock:
+            searcher = self._current_searcher()
+            reader = searcher.reader()
+            distance = 1 if len(terms[0]) <= 5 else 2
+            # Misspellings rarely touch the first letter; sharing it keeps the scan short.
+            close = [
+                t
+                for t in reader.terms_within("body", terms[0], distance, prefix=1)
+                if t != terms[0]
+            ]
+            if not close:
+                return None
+            best = max(
+                close, key=lambda t: (-_edit_distance(t, terms[0]), reader.doc_frequency("body", t))
+            )
+            hit = searcher.search(query.Term("body", best), limit=1)
+            text = hit[0]["body"] if hit else ""
+        written = (text[s:e] for term, s, e in term_spans(text) if term == best)
+        return next(written, best).lower()
+
+    def knows(self, word: str) -> bool:
+        """True if the word occurs in some passage's text (stop words count as known)."""
+        terms = terms_of(word)
+        with self._lock:
+            searcher = self._current_searcher()
+            return not terms or any(searcher.doc_frequency("body", t) > 0 for t in terms)
+
+    def weights(self, terms: Sequence[str]) -> dict[str, float]:
+        """How telling each term is (its inverse document frequency in the passages' text)."""
+        with self._lock:
+            searcher = self._current_searcher()
+            return {term: searcher.idf("body", term) for term in terms}
+
+    def versions(self) -> dict[str, str]:
+        """{article id: content hash} of every article the index holds passages of."""
+        with self._lock:
+            reader = self._current_searcher().reader()
+            held = {}
+            for term in reader.lexicon("version"):
+                if reader.postings("version", term).is_active():
+                    article_id, _, content_hash = term.decode().rpartition("@")
+                    held[article_id] = content_hash
+            return held
+
+    def generation(self) -> int:
+        """The number of the index's latest commit on disk: every write, by any process,
+        changes it."""
+        if self._ix is None:
+            return -1
+        return self._ix.latest_generation()
+
+    def probe(self) -> int:
+        """Read the index afresh from disk, as a new process would (for health checks): its
+        table of contents, every segment and one passage's stored fields; returns how many
+        passages it holds, or raises whatever a damaged file makes Whoosh raise."""
+        ix = open_index(self.folder)
+        try:
+            with ix.searcher() as reading:
+                count = reading.doc_count()
+                next(iter(reading.all_stored_fields()), None)
+                return count
+        finally:
+            ix.close()
+
+    def passage_count(self) -> int:
+        with self._lock:
+            return self._current_searcher().doc_count()
+
+    def _current_searcher(self):
+        if self._ix is None:
+            raise RuntimeError(f"the search index cannot be read ({self.damage})")
+        # Searcher.refresh() reuses segment readers with stale deletions (whoosh 2.7 and its
+        # forks), so a changed index gets a whole new searcher instead.
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._searcher.close()
+            self._searcher = None
+        if self._searcher is None:
+            self._searcher = searcher(self._ix, scoring.BM25F())
+        return self._searcher
+
+
+def _passage(hit) -> Passage:
+    fields = hit.fields()
+    return Passage(
+        paragraph=fields["paragraph"],
+        text=fields["body"],
+        heading=fields.get("heading") or None,
+        score=hit.score,
+        citation=Citation(
+            article_id=fields["article"],
+            title=fields["title"],
+            author=fields.get("author") or None,
+            source=fields.get("source") or None,
+            source_url=fields.get("source_url"),
+            url=fields.get("url"),
+            published=fields.get("published") or None,
+            updated=fields.get("updated"),
+        ),
+    )
+
+
+def _filter_query(filters: Filters | None):
+    if not filters:
+        return None
+    parts = []
+    if filters.article:
+        parts.append(query.Term("article", filters.article))
+    for field in ("author", "source", "title"):
+        value = getattr(filters, field)
+        if value:
+            analyzer = passage_schema()[field].analyzer
+            words = [token.text for token in analyzer(value)]
+            parts.append(
+                query.And([query.Term(field, w) for w in words]) if words else query.NullQuery
+            )
+    if filters.since or filters.until:
+        parts.append(_dated(filters.since, filters.until))
+    return query.And(parts)
+
+
+def _dated(since: str | None, until: str | None):
+    """Articles whose date may fall between the two days (inclusive). A stored date is as
+    precise as its source: "2024" or "2024-05" may mean any day of it, so it matches when its
+    year or month overlaps the range. Plain string order does most of it ("2024" and "2024-05"
+    sort before "2024-05-01", after "2023-12-31"); the year and month of `since` itself are the
+    partial dates it would miss."""
+    within = query.TermRange("day", since, until)
+    if not since:
+        return within
+    return query.Or([within, query.Term("day", since[:4]), query.Term("day", since[:7])])
+
+
+def _telling(searcher, terms: list[str]) -> list[str]:
+    """The terms worth searching for: a word in more than COMMON_SHARE of the passages (and in
+    COMMON_LEAST or more) ranks little and costs much to match, so it is left to the answerer
+    (which still weighs it in coverage), unless the question has fewer than ENOUGH_RARE rarer
+    ones. A word no passage holds is no rarer one: it finds nothing."""
+    limit = max(searcher.doc_count_all() * COMMON_SHARE, COMMON_LEAST)
+    rare = [t for t in terms if 0 < searcher.doc_frequency("body", t) <= limit]
+    return rare if len(rare) >= ENOUGH_RARE else terms
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]

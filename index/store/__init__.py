@@ -1,0 +1,1 @@
+"""The articles' source of truth in SQLite, and the versions each has had."""
