@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.answering.evaluate import ask_all, evaluate_absent, load_squad, summarize  # noqa: E402
 from index.archive import Archive  # noqa: E402
+from index.evaluate import ask_all, evaluate_absent, load_squad, summarize  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("squadshifts_new_wiki_v1.0.json", "xquad.en.json")

@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 from index.answering.answerer import Answerer  # noqa: E402
 from index.answering.candidates import answerable  # noqa: E402
 from index.answering.encoder import shared_encoder  # noqa: E402
-from index.answering.evaluate import has_answer, load_squad  # noqa: E402
 from index.answering.question import parse_question  # noqa: E402
 from index.answering.ranker import WEIGHTS_FILE, Model, Ranking, trained  # noqa: E402
 from index.archive import Archive  # noqa: E402
 from index.copies.search import StoryPassages  # noqa: E402
+from index.evaluate import has_answer, load_squad  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("squadshifts_new_wiki_v1.0.json", "xquad.en.json")

@@ -16,8 +16,8 @@ def evaluate(args, settings: Settings, data_dir: Path) -> int:
 
     from tqdm import tqdm
 
-    from index.answering.evaluate import evaluate, evaluate_absent, load_squad
     from index.archive import Archive
+    from index.evaluate import evaluate, evaluate_absent, load_squad
 
     articles, questions = load_squad(args.file)
     absent = None
