@@ -165,3 +165,63 @@ def test_a_malformed_question_log_days_is_refused_by_name(cli, monkeypatch, valu
     monkeypatch.setenv("QUESTION_LOG_DAYS", value)
     status, _, err = cli("stats")
     assert status == 2 and "QUESTION_LOG_DAYS" in err and value not in err
+
+
+def database_bytes(path) -> bytes:
+    """Everything SQLite has written for the store: the database file and its write-ahead log."""
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+def test_voters_are_kept_only_as_salted_hashes(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    store = FeedbackStore(path)
+    try:
+        answer_id = store.record_answer("slack", GUARANTORS, [])
+        assert store.vote(answer_id, "U0VOTER42", +1)
+        assert store.vote(answer_id, "U0VOTER42", -1)  # a second vote replaces the first
+        [vote] = store.votes()
+        assert vote.vote == -1
+        assert vote.user == store.hash_asker("slack", "U0VOTER42") != "U0VOTER42"
+        assert b"U0VOTER42" not in database_bytes(path)
+    finally:
+        store.close()
+
+
+def test_votes_stored_with_raw_ids_by_an_earlier_version_get_them_hashed(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    store = FeedbackStore(path)
+    answer_id = store.record_answer("discord", GUARANTORS, [])
+    store.close()
+    with sqlite3.connect(path) as db:  # as the version before hashing voters wrote them
+        db.execute(
+            "INSERT INTO votes VALUES (?, ?, ?, ?)",
+            (answer_id, "123456789012345678", 1, "2026-12-01T10:00:00+00:00"),
+        )
+    store = FeedbackStore(path)
+    try:
+        [vote] = store.votes()
+        assert vote.user == store.hash_asker("discord", "123456789012345678")
+        assert store.vote(answer_id, "123456789012345678", -1)  # the same voter, recognised
+        assert [v.vote for v in store.votes()] == [-1]
+    finally:
+        store.close()
+
+
+def test_answers_shown_and_their_votes_are_kept_as_long_as_questions(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    now = datetime.now(UTC)
+    ids = {}
+    for days in (100, 89):
+        then = FeedbackStore(path, clock=lambda days=days: now - timedelta(days=days))
+        try:
+            ids[days] = then.record_answer("slack", f"asked {days} days ago", [])
+            assert then.vote(ids[days], "U1", +1)
+        finally:
+            then.close()
+    store = FeedbackStore(path)  # opening prunes what is older than 90 days
+    try:
+        assert store.answer(ids[100]) is None
+        assert store.answer(ids[89]).question == "asked 89 days ago"
+        assert [v.answer.id for v in store.votes()] == [ids[89]]
+    finally:
+        store.close()

@@ -105,9 +105,10 @@ def test_votes_are_stored_with_the_question_and_the_quotes_shown(fake, seeded, f
         thanks = fake.wait_for_calls("response:button", 2)
     assert all(t.args["response_type"] == "ephemeral" for t in thanks)
     assert all("Thanks" in t.args["text"] for t in thanks)
-    votes = {v.user: v for v in feedback.votes()}
-    assert votes["U0READER"].vote == 1 and votes["U0CRITIC"].vote == -1
-    judged = votes["U0READER"].answer
+    votes = {v.user: v for v in feedback.votes()}  # voters as salted hashes, as askers are
+    reader, critic = (feedback.hash_asker("slack", user) for user in ("U0READER", "U0CRITIC"))
+    assert votes[reader].vote == 1 and votes[critic].vote == -1
+    judged = votes[reader].answer
     assert judged.surface == "slack"
     assert judged.question == GUARANTORS
     assert any("group of guarantors" in q["quote"] for q in judged.quotes)

@@ -76,7 +76,8 @@ def test_a_button_press_arrives_as_an_interactive_envelope(fake, seeded, feedbac
         [thanks] = fake.wait_for_calls("response:button")
     assert "Thanks" in thanks.args["text"]
     [vote] = feedback.votes()
-    assert (vote.user, vote.vote, vote.answer.question) == ("U0READER", 1, GUARANTORS)
+    voter = feedback.hash_asker("slack", "U0READER")
+    assert (vote.user, vote.vote, vote.answer.question) == (voter, 1, GUARANTORS)
 
 
 def test_an_app_token_slack_refuses_stops_start_up_without_showing_it(archive, feedback, caplog):

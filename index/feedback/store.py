@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE TABLE IF NOT EXISTS votes (
     answer_id TEXT NOT NULL REFERENCES answers (id),
-    user TEXT NOT NULL,
+    user TEXT NOT NULL,         -- the voter's id on the platform, hashed with the salt file
     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
     voted_at TEXT NOT NULL,
     PRIMARY KEY (answer_id, user)
@@ -71,7 +71,7 @@ class ShownAnswer:
 @dataclass(frozen=True)
 class Vote:
     answer: ShownAnswer
-    user: str
+    user: str  # hashed, as the askers of the question log are
     vote: int
     voted_at: str
 
@@ -97,8 +97,10 @@ class LoggedQuestion:
 class FeedbackStore:
     """SQLite beside the archive; safe to share between threads and processes.
 
-    Questions are logged for `question_days` days (0: none is logged, and none pruned); older
-    ones are pruned at start and as new ones arrive. `clock` gives the time (UTC)."""
+    Questions, and the answers shown and their votes, are kept for `question_days` days (0: no
+    question is logged, and nothing is pruned); older ones are pruned at start and as new
+    questions arrive. Askers and voters are kept only as salted hashes. `clock` gives the time
+    (UTC)."""
 
     def __init__(
         self,
@@ -123,8 +125,9 @@ class FeedbackStore:
                 if "duplicate column" not in str(error):
                     raise
         self._db.execute("CREATE INDEX IF NOT EXISTS answers_question ON answers (question_id)")
-        if question_days:
-            with self._lock:
+        with self._lock:
+            self._hash_raw_voters()
+            if question_days:
                 self._prune()
 
     def close(self) -> None:
@@ -148,7 +151,15 @@ class FeedbackStore:
         with self._lock:
             self._db.execute(
                 f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (answer_id, surface, question, context, json.dumps(shown), _now(), question_id),
+                (
+                    answer_id,
+                    surface,
+                    question,
+                    context,
+                    json.dumps(shown),
+                    self._now(),
+                    question_id,
+                ),
             )
         return answer_id
 
@@ -160,16 +171,20 @@ class FeedbackStore:
         return _shown(row) if row else None
 
     def vote(self, answer_id: str, user: str, vote: int) -> bool:
-        """Record a user's vote (+1 or -1), replacing their earlier one; False if no such answer."""
+        """Record a user's vote (+1 or -1), replacing their earlier one; False if no such answer.
+        The user's id is kept hashed with the answer's surface, as askers are."""
         if vote not in (-1, 1):
             raise ValueError("a vote is +1 or -1")
         with self._lock:
-            if not self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone():
+            shown = self._db.execute(
+                "SELECT surface FROM answers WHERE id = ?", (answer_id,)
+            ).fetchone()
+            if not shown:
                 return False
             self._db.execute(
                 "INSERT INTO votes VALUES (?, ?, ?, ?) ON CONFLICT (answer_id, user)"
                 " DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
-                (answer_id, user, vote, _now()),
+                (answer_id, self.hash_asker(shown[0], user), vote, self._now()),
             )
         return True
 
@@ -234,9 +249,31 @@ class FeedbackStore:
         return [_logged(row) for row in rows]
 
     def _prune(self) -> None:
-        cutoff = self._clock() - timedelta(days=self.question_days)
-        cutoff_text = cutoff.astimezone(UTC).isoformat(timespec="milliseconds")
-        self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff_text,))
+        cutoff = (self._clock() - timedelta(days=self.question_days)).astimezone(UTC)
+        self._db.execute(
+            "DELETE FROM questions WHERE asked_at < ?", (cutoff.isoformat(timespec="milliseconds"),)
+        )
+        shown_before = cutoff.isoformat(timespec="seconds")
+        self._db.execute(
+            "DELETE FROM votes WHERE answer_id IN (SELECT id FROM answers WHERE shown_at < ?)",
+            (shown_before,),
+        )
+        self._db.execute("DELETE FROM answers WHERE shown_at < ?", (shown_before,))
+
+    def _hash_raw_voters(self) -> None:
+        """Votes kept by a version that stored voters' raw ids get them hashed, once."""
+        raw = self._db.execute(
+            "SELECT v.rowid, a.surface, v.user FROM votes v JOIN answers a ON a.id = v.answer_id"
+            " WHERE length(v.user) != 32 OR v.user GLOB '*[^0-9a-f]*'"
+        ).fetchall()
+        for rowid, surface, user in raw:
+            self._db.execute(  # OR REPLACE: should the hashed vote exist already, it gives way
+                "UPDATE OR REPLACE votes SET user = ? WHERE rowid = ?",
+                (self.hash_asker(surface, user), rowid),
+            )
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
 
 
 _ANSWER_COLUMNS = "id, surface, question, context, quotes, shown_at, question_id"
@@ -271,7 +308,3 @@ def _salt(path: Path) -> bytes:
         finally:
             fresh.unlink()
     return bytes.fromhex(path.read_text().strip())
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
