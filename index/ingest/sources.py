@@ -17,7 +17,7 @@ from index.ingest.report import Ingested, IngestReport
 from index.readers import SUFFIX_FORMATS, format_for, read, sniff
 from index.readers.mapping import FieldMapping
 from index.readers.rewound import Rewound
-from index.readers.stream import HEAD_BYTES, read_records, streamable
+from index.readers.stream import HEAD_BYTES, LeftOut, read_records, streamable
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,9 @@ class _Reading:
             try:
                 items = self._read(source)
                 for item in items:
+                    if isinstance(item, LeftOut):
+                        self.report.record("notes", str(item))
+                        continue
                     self._count(item)
                     if isinstance(item, Article):
                         yield item
@@ -175,7 +178,7 @@ def read_file(
     max_bytes: int,
     mapping: FieldMapping | None = None,
     kind: str | None = None,
-) -> Iterator[Article | InputError]:
+) -> Iterator[Article | InputError | LeftOut]:
     """The articles of one open file as it is read: record by record for a file of many
     (JSON Lines, JSON arrays, feeds, WordPress exports), else whole, within `max_bytes`.
     `kind`: the format to assume when neither the name nor the first bytes tell."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from index.article import Article
@@ -19,6 +20,17 @@ from index.readers.wxr import looks_like_wxr, read_wxr
 HEAD_BYTES = 64 * 1024  # bytes looked at to tell a file's format
 _CHUNK = 1 << 20  # bytes of an over-long line skipped at a time
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What a file held that is not an article and was passed over on purpose (a warning)."""
+
+    origin: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.text}"
 
 
 def streamable(kind: str, head: bytes) -> bool:
@@ -36,15 +48,20 @@ def read_records(
     *,
     max_bytes: int,
     mapping: FieldMapping | None = None,
-) -> Iterator[Article | ReadError]:
+) -> Iterator[Article | ReadError | LeftOut]:
     """Every article in a file of many, as it is read; a bad or oversized record is a
-    ReadError naming its line or item, and the records after it still come."""
+    ReadError naming its line or item, and the records after it still come. What was passed
+    over on purpose (a WordPress export's drafts and pages) is told by a LeftOut at the end."""
     if not head.strip():
         raise ReadError(name, "the file is empty")
     if looks_binary(head):
         raise ReadError(name, "binary data, not an article (text, HTML, Markdown, JSON or a feed)")
     if looks_like_wxr(head):
-        yield from read_wxr(file, name, max_bytes=max_bytes)
+        items = read_wxr(file, name, max_bytes=max_bytes)
+        yield from items
+        if items.skipped:
+            kinds = ", ".join(f"{n:,} {kind}" for kind, n in items.skipped_kinds.most_common())
+            yield LeftOut(name, f"{items.skipped:,} items left out, not published posts ({kinds})")
     elif kind == "jsonl":
         yield from _json_lines(file, name, max_bytes, mapping)
     elif kind == "json":
