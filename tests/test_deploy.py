@@ -223,3 +223,20 @@ def test_the_operating_page_installs_these_units_and_the_readme_links_it():
         assert words in page, words
     assert "docker" not in page.lower()
     assert "(docs/operating.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_operating_pages_overrides_are_commands_the_cli_accepts(tmp_path):
+    """Every `ExecStart=` the page tells an operator to put in a drop-in parses: the CLI, run
+    with those arguments and no settings, stops at a missing setting, not at "usage:"."""
+    overrides = [
+        line.removeprefix("ExecStart=").split()
+        for line in DOCS.read_text(encoding="utf-8").splitlines()
+        if line.startswith("ExecStart=") and line != "ExecStart="
+    ]
+    assert len(overrides) >= 2  # HTTP mode, and a health port
+    assert any("--health-port" in argv for argv in overrides)
+    for argv in overrides:
+        assert argv[0] == BINARY
+        ran = _cli(*[a.replace(DATA, str(tmp_path / "data")) for a in argv[1:]], cwd=tmp_path)
+        assert "usage:" not in ran.stderr, (argv, ran.stderr)
+        assert ran.returncode == 2 and "SLACK_BOT_TOKEN" in ran.stderr, ran.stderr
