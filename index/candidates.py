@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -14,10 +15,15 @@ from index.quotes import QUOTE_BUDGET, Window, quote_text, windows
 from index.ranker import Ranking
 from index.schema import term_spans
 from index.search import Passage
+from index.sentences import sentence_spans
 
 DEPTH = 24  # passages read closely per question
 WINDOWS = 3  # quotes a paragraph may offer, not overlapping
 CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as much as in the text
+NOVEL_COUNT = 6  # new names and numbers in a window that the `novel` feature counts, at most
+NEAR = 40.0  # characters: a new name this far from a matched word is half as near as touching
+# A name or a number: a capitalised word not opening a sentence, or digits.
+_NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
 
 @dataclass
@@ -40,6 +46,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     strongest = max(weights.values(), default=1.0) or 1.0
     kind = answer_type(question.text)
     top = passages[0].score or 1.0
+    asked = question.text.lower()
     found = []
     for rank, passage in enumerate(passages):
         above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
@@ -67,11 +74,41 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
                 "first_paragraph": float(passage.paragraph == 1),
                 "question_terms": 1.0 / max(len(weights), 1),
             }
+            features |= _what_is_new(passage.text, window, weights, total, asked)
             text, _ = quote_text(passage.text, window)
             found.append(Candidate(passage, window, features, text=text))
     _relative(found, "coverage", "coverage_gap")
     _relative(found, "window_coverage", "window_gap")
     return found
+
+
+def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
+    """What a window offers that the question lacks (answers are what it does not say): how
+    many names and numbers it holds that the question does not, how near the nearest sits to
+    a word of the question, and how much of the question its best sentence holds."""
+    start, end = window.start, window.end
+    hits = [(term, s, e) for term, s, e in term_spans(text[start:end]) if term in weights]
+    novel = [
+        m.start()
+        for m in _NAMED.finditer(text, start, end)
+        if m.group(0).lower().rstrip(".,:") not in asked
+    ]
+    near = 0.0
+    if novel and hits:
+        distance = min(abs(n - start - s) for n in novel for _, s, _ in hits)
+        near = 1.0 / (1.0 + distance / NEAR)
+    best_sentence = 0.0
+    for s_start, s_end in sentence_spans(text):
+        if s_end <= start or s_start >= end:
+            continue
+        inside = {t for t, s, e in hits if s >= s_start - start and e <= s_end - start}
+        best_sentence = max(best_sentence, sum(weights[t] for t in inside) / total)
+    return {
+        "novel": min(len(novel), NOVEL_COUNT) / NOVEL_COUNT,
+        "novel_near": near,
+        "sentence_coverage": best_sentence,
+        "sentence_gap": window.coverage - best_sentence,
+    }
 
 
 def _relative(found: list[Candidate], name: str, gap: str) -> None:
@@ -110,10 +147,14 @@ def rank(
     return head + tail
 
 
-def answerable(features: list[dict[str, float]]) -> dict[str, float]:
-    """What a question's best candidates (best first) say of it: is its answer in the archive?"""
+def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
+    """What a question's best candidates (best first) and their scores say of it: is its
+    answer in the archive?"""
     best = features[0]
     return {
+        "score": float(scores[0]),
+        "score_gap": float(scores[0] - scores[1]) if len(scores) > 1 else 0.0,
+        "sentence_coverage": best.get("sentence_coverage", 0.0),
         "similarity": best.get("similarity", 0.0),
         "best_similarity": max(f.get("similarity", 0.0) for f in features[:10]),
         "title_similarity": best.get("title_similarity", 0.0),
