@@ -47,11 +47,19 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     kind = answer_type(question.text)
     top = passages[0].score or 1.0
     asked = question.text.lower()
+    names = {m.group(0).lower().rstrip(".,:") for m in _NAMED.finditer(question.text)}
     found = []
     for rank, passage in enumerate(passages):
         above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
         in_passage = terms_in(passage.text) & weights.keys()
         paragraph_coverage = sum(weights[t] for t in in_passage) / total
+        # Does the story hold what the question names, and its rarest words? (A question about
+        # news elsewhere usually names someone or something that this story does not.)
+        outlet = passage.citation.source or ""  # "Ledger harbor bridge": the Ledger's stories
+        story = f"{passage.citation.title}\n{outlet}\n{passage.heading or ''}\n{passage.text}"
+        names_found = sum(1 for n in names if n in story.lower()) / len(names) if names else 1.0
+        missed = weights.keys() - in_passage - above - terms_in(outlet)
+        missed_rarest = max((weights[t] for t in missed), default=0.0) / strongest
         for order, window in enumerate(
             windows(passage.text, weights, kind, question.text, count=WINDOWS)
         ):
@@ -73,6 +81,9 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
                 "length": (window.end - window.start) / QUOTE_BUDGET,
                 "first_paragraph": float(passage.paragraph == 1),
                 "question_terms": 1.0 / max(len(weights), 1),
+                "names_found": names_found,
+                "names_asked": min(len(names), NOVEL_COUNT) / NOVEL_COUNT,
+                "missed_rarest": missed_rarest,
             }
             features |= _what_is_new(passage.text, window, weights, total, asked)
             text, _ = quote_text(passage.text, window)
@@ -155,6 +166,10 @@ def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
         "score": float(scores[0]),
         "score_gap": float(scores[0] - scores[1]) if len(scores) > 1 else 0.0,
         "sentence_coverage": best.get("sentence_coverage", 0.0),
+        "names_found": best.get("names_found", 1.0),
+        "names_asked": best.get("names_asked", 0.0),
+        "missed_rarest": best.get("missed_rarest", 0.0),
+        "best_names_found": max(f.get("names_found", 1.0) for f in features[:10]),
         "similarity": best.get("similarity", 0.0),
         "best_similarity": max(f.get("similarity", 0.0) for f in features[:10]),
         "title_similarity": best.get("title_similarity", 0.0),

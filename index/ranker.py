@@ -174,7 +174,12 @@ class Ranking:
         )
 
     def save(self, path: Path = WEIGHTS_FILE) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+        """One line per model (trees are long lists), the notes indented."""
+        lines = [
+            f"{json.dumps(key)}: {json.dumps(value, indent=1 if key == 'notes' else None)}"
+            for key, value in self.to_json().items()
+        ]
+        path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
 
 
 @cache
