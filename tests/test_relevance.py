@@ -8,11 +8,13 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 from index.answering.answerer import Answerer
 from index.answering.encoder import Encoder
 from index.answering.question import parse_question
+from index.answering.ranker import Trees, model_from_json, trained
 from index.copies.search import StoryPassages
 from index.errors import ModelMissing
 from tests.conftest import ROOT, SAMPLES, assert_verbatim
@@ -249,3 +251,53 @@ def test_eval_reports_recall_and_the_false_answers_of_another_sets_questions(cli
     assert status == 0, err
     assert "ans@1 100.0" in out and "candidate recall 100.0" in out
     assert "orchard.json, asked of this archive: 1 questions, 0.0% given a quote" in out
+
+
+# Two trees over two features: the first splits on coverage, then on bm25; the second is a leaf.
+SMALL_TREES = {
+    "kind": "trees",
+    "features": ["coverage", "bm25"],
+    "split": [0, 0, 1, 0, 0, 0],
+    "threshold": [0.5, 0.0, 2.0, 0.0, 0.0, 0.0],
+    "left": [1, 1, 3, 3, 4, 5],
+    "right": [2, 1, 4, 3, 4, 5],
+    "value": [0.0, -1.0, 0.0, 0.5, 2.0, 0.25],
+    "roots": [0, 5],
+    "depth": 2,
+    "bias": 0.125,
+}
+
+
+def test_stored_trees_score_rows_as_their_nodes_say():
+    trees = model_from_json(SMALL_TREES)
+    assert isinstance(trees, Trees)
+    rows = [{"coverage": 0.5, "bm25": 9.0}, {"coverage": 0.6, "bm25": 2.0}, {"coverage": 0.6}]
+    logits = trees.logits(np.array([trees.row(r) for r in rows]))
+    assert logits.tolist() == [-1.0 + 0.25 + 0.125, 0.5 + 0.25 + 0.125, 0.5 + 0.25 + 0.125]
+    assert trees.logits(np.array([[0.7, 2.5]])).tolist() == [2.0 + 0.25 + 0.125]
+    assert trees.logits(np.zeros((0, 2))).tolist() == []
+    again = model_from_json(json.loads(json.dumps(trees.to_json())))
+    assert again.logits(np.array([[0.7, 2.5]])).tolist() == [2.375]
+
+
+def test_trees_trained_by_lightgbm_score_alike_in_numpy():
+    lightgbm = pytest.importorskip("lightgbm")  # the trainer's tool (requirements-dev.txt)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from train_ranker import trees_of
+
+    rng = np.random.default_rng(7)
+    rows = rng.normal(size=(600, 3))
+    labels = (rows[:, 0] + 0.5 * rows[:, 1] ** 2 > 0.8).astype(int)
+    data = lightgbm.Dataset(rows, labels, group=[20] * 30)
+    parameters = {"objective": "lambdarank", "num_leaves": 7, "verbose": -1, "num_threads": 1}
+    booster = lightgbm.train(parameters, data, num_boost_round=25)
+    trees = trees_of(booster.dump_model(), ("a", "b", "c"))
+    probe = np.vstack([rows, rng.normal(size=(200, 3)), np.zeros((1, 3))])
+    assert np.abs(trees.logits(probe) - booster.predict(probe, raw_score=True)).max() < 1e-9
+
+
+def test_the_shipped_ranking_loads_and_scores_every_stage():
+    ranking = trained()
+    for model in (ranking.lexical, ranking.full, ranking.answerable):
+        logits = model.logits(np.array([model.row({}), model.row({"coverage": 1.0})]))
+        assert np.isfinite(logits).all()

@@ -121,7 +121,7 @@ class Answerer:
 
 
 def _question_features(ranked: list[Candidate]) -> dict[str, float]:
-    return answerable([c.features for c in ranked[:10]])
+    return answerable([c.features for c in ranked[:10]], [c.score for c in ranked[:10]])
 
 
 def _is_subject(word: str, question: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -14,10 +15,15 @@ from index.answering.quotes import QUOTE_BUDGET, Window, quote_text, windows
 from index.answering.ranker import Ranking
 from index.search.passages import Passage
 from index.search.schema import term_spans
+from index.sentences import sentence_spans
 
 DEPTH = 24  # passages read closely per question
 WINDOWS = 3  # quotes a paragraph may offer, not overlapping
 CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as much as in the text
+NOVEL_COUNT = 6  # new names and numbers in a window that the `novel` feature counts, at most
+NEAR = 40.0  # characters: a new name this far from a matched word is half as near as touching
+# A name or a number: a capitalised word not opening a sentence, or digits.
+_NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
 
 @dataclass
@@ -40,11 +46,20 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     strongest = max(weights.values(), default=1.0) or 1.0
     kind = answer_type(question.text)
     top = passages[0].score or 1.0
+    asked = question.text.lower()
+    names = {m.group(0).lower().rstrip(".,:") for m in _NAMED.finditer(question.text)}
     found = []
     for rank, passage in enumerate(passages):
         above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
         in_passage = terms_in(passage.text) & weights.keys()
         paragraph_coverage = sum(weights[t] for t in in_passage) / total
+        # Does the story hold what the question names, and its rarest words? (A question about
+        # news elsewhere usually names someone or something that this story does not.)
+        outlet = passage.citation.source or ""  # "Ledger harbor bridge": the Ledger's stories
+        story = f"{passage.citation.title}\n{outlet}\n{passage.heading or ''}\n{passage.text}"
+        names_found = sum(1 for n in names if n in story.lower()) / len(names) if names else 1.0
+        missed = weights.keys() - in_passage - above - terms_in(outlet)
+        missed_rarest = max((weights[t] for t in missed), default=0.0) / strongest
         for order, window in enumerate(
             windows(passage.text, weights, kind, question.text, count=WINDOWS)
         ):
@@ -66,12 +81,45 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
                 "length": (window.end - window.start) / QUOTE_BUDGET,
                 "first_paragraph": float(passage.paragraph == 1),
                 "question_terms": 1.0 / max(len(weights), 1),
+                "names_found": names_found,
+                "names_asked": min(len(names), NOVEL_COUNT) / NOVEL_COUNT,
+                "missed_rarest": missed_rarest,
             }
+            features |= _what_is_new(passage.text, window, weights, total, asked)
             text, _ = quote_text(passage.text, window)
             found.append(Candidate(passage, window, features, text=text))
     _relative(found, "coverage", "coverage_gap")
     _relative(found, "window_coverage", "window_gap")
     return found
+
+
+def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
+    """What a window offers that the question lacks (answers are what it does not say): how
+    many names and numbers it holds that the question does not, how near the nearest sits to
+    a word of the question, and how much of the question its best sentence holds."""
+    start, end = window.start, window.end
+    hits = [(term, s, e) for term, s, e in term_spans(text[start:end]) if term in weights]
+    novel = [
+        m.start()
+        for m in _NAMED.finditer(text, start, end)
+        if m.group(0).lower().rstrip(".,:") not in asked
+    ]
+    near = 0.0
+    if novel and hits:
+        distance = min(abs(n - start - s) for n in novel for _, s, _ in hits)
+        near = 1.0 / (1.0 + distance / NEAR)
+    best_sentence = 0.0
+    for s_start, s_end in sentence_spans(text):
+        if s_end <= start or s_start >= end:
+            continue
+        inside = {t for t, s, e in hits if s >= s_start - start and e <= s_end - start}
+        best_sentence = max(best_sentence, sum(weights[t] for t in inside) / total)
+    return {
+        "novel": min(len(novel), NOVEL_COUNT) / NOVEL_COUNT,
+        "novel_near": near,
+        "sentence_coverage": best_sentence,
+        "sentence_gap": window.coverage - best_sentence,
+    }
 
 
 def _relative(found: list[Candidate], name: str, gap: str) -> None:
@@ -110,10 +158,18 @@ def rank(
     return head + tail
 
 
-def answerable(features: list[dict[str, float]]) -> dict[str, float]:
-    """What a question's best candidates (best first) say of it: is its answer in the archive?"""
+def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
+    """What a question's best candidates (best first) and their scores say of it: is its
+    answer in the archive?"""
     best = features[0]
     return {
+        "score": float(scores[0]),
+        "score_gap": float(scores[0] - scores[1]) if len(scores) > 1 else 0.0,
+        "sentence_coverage": best.get("sentence_coverage", 0.0),
+        "names_found": best.get("names_found", 1.0),
+        "names_asked": best.get("names_asked", 0.0),
+        "missed_rarest": best.get("missed_rarest", 0.0),
+        "best_names_found": max(f.get("names_found", 1.0) for f in features[:10]),
         "similarity": best.get("similarity", 0.0),
         "best_similarity": max(f.get("similarity", 0.0) for f in features[:10]),
         "title_similarity": best.get("title_similarity", 0.0),

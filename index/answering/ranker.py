@@ -58,6 +58,77 @@ class Model:
 
 
 @dataclass(frozen=True)
+class Trees:
+    """A gradient-boosted sum of regression trees over named features: `logits` of rows whose
+    columns follow `features`. The trees' nodes lie in flat arrays: a row at node i goes to
+    `left[i]` if its column `split[i]` is at most `threshold[i]`, else to `right[i]`; a leaf
+    points at itself both ways and holds the tree's output in `value[i]`."""
+
+    features: tuple[str, ...]
+    split: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray  # the first node of each tree
+    depth: int  # the most splits on any path
+    bias: float
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.float64)
+        if not len(rows):
+            return np.zeros(0)
+        flat = rows.ravel()
+        at = (np.arange(len(rows)) * rows.shape[1])[:, None]
+        node = np.repeat(self.roots[None, :], len(rows), axis=0)
+        for _ in range(self.depth):
+            goes_left = flat[at + self.split[node]] <= self.threshold[node]
+            node = np.where(goes_left, self.left[node], self.right[node])
+        return self.value[node].sum(axis=1) + self.bias
+
+    def probability(self, values: dict[str, float]) -> float:
+        """The logistic probability of one row of named values."""
+        return probability(float(self.logits(np.array([self.row(values)]))[0]))
+
+    def row(self, values: dict[str, float]) -> list[float]:
+        """The model's columns from a candidate's features (a feature it does not know: 0)."""
+        return [values.get(name, 0.0) for name in self.features]
+
+    def to_json(self) -> dict:
+        return {
+            "kind": "trees",
+            "features": list(self.features),
+            "split": [int(i) for i in self.split],
+            "threshold": [float(t) for t in self.threshold],
+            "left": [int(i) for i in self.left],
+            "right": [int(i) for i in self.right],
+            "value": [round(float(v), 7) for v in self.value],
+            "roots": [int(i) for i in self.roots],
+            "depth": self.depth,
+            "bias": round(float(self.bias), 7),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Trees:
+        return cls(
+            features=tuple(data["features"]),
+            split=np.asarray(data["split"], dtype=np.intp),
+            threshold=np.asarray(data["threshold"], dtype=np.float64),
+            left=np.asarray(data["left"], dtype=np.intp),
+            right=np.asarray(data["right"], dtype=np.intp),
+            value=np.asarray(data["value"], dtype=np.float64),
+            roots=np.asarray(data["roots"], dtype=np.intp),
+            depth=int(data["depth"]),
+            bias=float(data["bias"]),
+        )
+
+
+def model_from_json(data: dict) -> Model | Trees:
+    """A stored scorer: trees if the file says so, else a linear model."""
+    return Trees.from_json(data) if data.get("kind") == "trees" else Model.from_json(data)
+
+
+@dataclass(frozen=True)
 class Ranking:
     """Both stages of ranking and the answer/no-answer decision.
 
@@ -68,9 +139,9 @@ class Ranking:
     to be given, `nearest_bar` the least for the top quote's story to be offered as the
     nearest one instead. A quote after the first is given only within `quote_gap` of it."""
 
-    lexical: Model
-    full: Model
-    answerable: Model
+    lexical: Model | Trees
+    full: Model | Trees
+    answerable: Model | Trees
     answer_bar: float
     nearest_bar: float
     quote_gap: float
@@ -92,9 +163,9 @@ class Ranking:
     @classmethod
     def from_json(cls, data: dict) -> Ranking:
         return cls(
-            lexical=Model.from_json(data["lexical"]),
-            full=Model.from_json(data["full"]),
-            answerable=Model.from_json(data["answerable"]),
+            lexical=model_from_json(data["lexical"]),
+            full=model_from_json(data["full"]),
+            answerable=model_from_json(data["answerable"]),
             answer_bar=float(data["answer_bar"]),
             nearest_bar=float(data["nearest_bar"]),
             quote_gap=float(data["quote_gap"]),
@@ -103,7 +174,12 @@ class Ranking:
         )
 
     def save(self, path: Path = WEIGHTS_FILE) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+        """One line per model (trees are long lists), the notes indented."""
+        lines = [
+            f"{json.dumps(key)}: {json.dumps(value, indent=1 if key == 'notes' else None)}"
+            for key, value in self.to_json().items()
+        ]
+        path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
 
 
 @cache
