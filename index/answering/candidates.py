@@ -57,7 +57,8 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
         # news elsewhere usually names someone or something that this story does not.)
         outlet = passage.citation.source or ""  # "Ledger harbor bridge": the Ledger's stories
         story = f"{passage.citation.title}\n{outlet}\n{passage.heading or ''}\n{passage.text}"
-        names_found = sum(1 for n in names if n in story.lower()) / len(names) if names else 1.0
+        story = story.lower()
+        names_found = sum(1 for n in names if n in story) / len(names) if names else 1.0
         missed = weights.keys() - in_passage - above - terms_in(outlet)
         missed_rarest = max((weights[t] for t in missed), default=0.0) / strongest
         for order, window in enumerate(

@@ -192,14 +192,17 @@ def terms_of(text: str) -> list[str]:
     return [token.text for token in _TEXT(text)]
 
 
-def term_spans(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=1024)
+def term_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """(term, start, end) for every indexed word of a text, the offsets into the text itself.
 
     The same terms the analyzer gives (tests/test_schema.py holds the two together), found
-    faster: each word is analyzed once and remembered, since words recur endlessly."""
+    faster: each word is analyzed once and remembered, since words recur endlessly; and a
+    paragraph's spans are remembered a while, since answering one question reads each
+    passage several times (its windows, their features, the quote's marks)."""
     spans = []
     for match in _WORD.finditer(_folded(text)):
         term = _term(match.group())
         if term:
             spans.append((term, match.start(), match.end()))
-    return spans
+    return tuple(spans)
