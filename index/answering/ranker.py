@@ -13,8 +13,25 @@ import numpy as np
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")  # written by benchmarks/train_ranker.py
 
 
+class _Scorer:
+    """What both kinds of stored model do with named values; each has `features` and `logits`."""
+
+    features: tuple[str, ...]
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def probability(self, values: dict[str, float]) -> float:
+        """The logistic probability of one row of named values."""
+        return probability(float(self.logits(np.array([self.row(values)]))[0]))
+
+    def row(self, values: dict[str, float]) -> list[float]:
+        """The model's columns from a candidate's features (a feature it does not know: 0)."""
+        return [values.get(name, 0.0) for name in self.features]
+
+
 @dataclass(frozen=True)
-class Model:
+class Model(_Scorer):
     """A logistic regression over named features (standardised by the mean and scale it was
     trained with): `logits` of rows whose columns follow `features`."""
 
@@ -28,14 +45,6 @@ class Model:
         if not len(rows):
             return np.zeros(0)
         return ((rows - self.mean) / self.scale) @ self.weights + self.bias
-
-    def probability(self, values: dict[str, float]) -> float:
-        """The logistic probability of one row of named values."""
-        return probability(float(self.logits(np.array([self.row(values)]))[0]))
-
-    def row(self, values: dict[str, float]) -> list[float]:
-        """The model's columns from a candidate's features (a feature it does not know: 0)."""
-        return [values.get(name, 0.0) for name in self.features]
 
     def to_json(self) -> dict:
         return {
@@ -58,7 +67,7 @@ class Model:
 
 
 @dataclass(frozen=True)
-class Trees:
+class Trees(_Scorer):
     """A gradient-boosted sum of regression trees over named features: `logits` of rows whose
     columns follow `features`. The trees' nodes lie in flat arrays: a row at node i goes to
     `left[i]` if its column `split[i]` is at most `threshold[i]`, else to `right[i]`; a leaf
@@ -85,14 +94,6 @@ class Trees:
             goes_left = flat[at + self.split[node]] <= self.threshold[node]
             node = np.where(goes_left, self.left[node], self.right[node])
         return self.value[node].sum(axis=1) + self.bias
-
-    def probability(self, values: dict[str, float]) -> float:
-        """The logistic probability of one row of named values."""
-        return probability(float(self.logits(np.array([self.row(values)]))[0]))
-
-    def row(self, values: dict[str, float]) -> list[float]:
-        """The model's columns from a candidate's features (a feature it does not know: 0)."""
-        return [values.get(name, 0.0) for name in self.features]
 
     def to_json(self) -> dict:
         return {
