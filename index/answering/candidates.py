@@ -99,7 +99,11 @@ def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
     many names and numbers it holds that the question does not, how near the nearest sits to
     a word of the question, and how much of the question its best sentence holds."""
     start, end = window.start, window.end
-    hits = [(term, s, e) for term, s, e in term_spans(text[start:end]) if term in weights]
+    hits = [
+        (term, s - start, e - start)
+        for term, s, e in term_spans(text)  # the paragraph's, remembered: not the window's anew
+        if s >= start and e <= end and term in weights
+    ]
     novel = [
         m.start()
         for m in _NAMED.finditer(text, start, end)
