@@ -178,6 +178,8 @@ def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
         "similarity": best.get("similarity", 0.0),
         "best_similarity": max(f.get("similarity", 0.0) for f in features[:10]),
         "title_similarity": best.get("title_similarity", 0.0),
+        "sentence_similarity": best.get("sentence_similarity", 0.0),
+        "best_sentence_similarity": max(f.get("sentence_similarity", 0.0) for f in features[:10]),
         "coverage": best["coverage"],
         "paragraph_coverage": best["paragraph_coverage"],
         "rarest": best["rarest"],
@@ -188,19 +190,37 @@ def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
 
 
 def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -> None:
-    """Cosine similarity of the question with each quote and with its article's title."""
+    """Cosine similarity of the question with each quote (the normalised mean of its sentences'
+    vectors), with its likest sentence, and with its article's title."""
+    sentences = [_sentences(c) for c in head]
     contexts = [_context(c.passage) for c in head]
-    vectors = encoder.embed([question.text] + [c.text for c in head] + contexts)
-    asked, quotes, titles = vectors[0], vectors[1 : len(head) + 1], vectors[len(head) + 1 :]
-    quote_similarity = quotes @ asked
-    title_similarity = titles @ asked
-    best = float(quote_similarity.max()) if len(head) else 0.0
-    for candidate, quote_sim, title_sim in zip(
-        head, quote_similarity, title_similarity, strict=True
+    vectors = encoder.embed([question.text, *contexts, *(s for own in sentences for s in own)])
+    asked, titles, rest = vectors[0], vectors[1 : len(head) + 1], vectors[len(head) + 1 :]
+    quote_similarity, sentence_similarity = [], []
+    for own in np.split(rest, np.cumsum([len(s) for s in sentences])[:-1]):
+        mean = own.mean(axis=0)
+        quote_similarity.append(float(mean @ asked) / max(float(np.linalg.norm(mean)), 1e-12))
+        sentence_similarity.append(float((own @ asked).max()))
+    best_quote, best_sentence = max(quote_similarity), max(sentence_similarity)
+    for candidate, quote_sim, sentence_sim, title_sim in zip(
+        head, quote_similarity, sentence_similarity, titles @ asked, strict=True
     ):
-        candidate.features["similarity"] = float(quote_sim)
-        candidate.features["similarity_gap"] = float(quote_sim) - best
+        candidate.features["similarity"] = quote_sim
+        candidate.features["similarity_gap"] = quote_sim - best_quote
+        candidate.features["sentence_similarity"] = sentence_sim
+        candidate.features["sentence_similarity_gap"] = sentence_sim - best_sentence
         candidate.features["title_similarity"] = float(title_sim)
+
+
+def _sentences(candidate: Candidate) -> list[str]:
+    """The quote's sentences (or the clauses it keeps of a sentence it cuts)."""
+    text, window = candidate.passage.text, candidate.window
+    parts = [
+        text[max(start, window.start) : min(end, window.end)].strip()
+        for start, end in sentence_spans(text)
+        if start < window.end and end > window.start
+    ]
+    return [part for part in parts if part] or [candidate.text]
 
 
 @lru_cache(maxsize=4096)
