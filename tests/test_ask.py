@@ -57,7 +57,9 @@ def test_highlights_point_at_the_matched_words(seeded):
 def test_query_syntax_in_a_question_is_just_words(seeded, question):
     answer = seeded.ask(question)
     assert answer.quotes, question
-    assert "group of guarantors" in answer.quotes[0].text
+    # The story's guarantors passages are found whatever surrounds the word. (Which of its two
+    # guarantors quotes comes first is the relevance model's reading of the whole question.)
+    assert any("group of guarantors" in quote.text for quote in answer.quotes), question
 
 
 def test_a_question_of_only_filler_or_punctuation_has_no_answer(seeded):

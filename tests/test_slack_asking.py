@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.render.blocks import ACTION_MORE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
+from bot.render.blocks import ACTION_MORE, ACTION_VOTE_DOWN, ACTION_VOTE_UP, MAX_QUOTES, PAGE
 from tests.fake_slack import RunningBot, mention, settings_for
 
 GUARANTORS = "who are the proposed guarantors?"
@@ -81,19 +81,23 @@ def test_no_answer_is_a_short_kind_message(fake, seeded, feedback):
 
 
 def test_more_shows_the_next_quotes_in_place(fake, seeded, feedback):
+    # How many quotes score near enough the first is the ranker's to say: the next page holds
+    # them all, up to its six.
+    available = min(len(seeded.ask("Keller", limit=MAX_QUOTES).quotes), 2 * PAGE)
+    assert available > PAGE
     with RunningBot(fake, settings_for(fake), seeded, feedback, http=True) as bot:
         bot.event(mention("Keller"))
         [posted] = fake.wait_for_calls("chat.postMessage")
-        assert len(quotations(posted)) == 3
+        assert len(quotations(posted)) == PAGE == 3
         assert ACTION_MORE in buttons(posted)
         assert bot.press(posted, ACTION_MORE)[0] == 200
         [replaced] = fake.wait_for_calls("response:button")
     assert replaced.args["replace_original"] is True
-    assert len(quotations(replaced)) == 6
+    assert len(quotations(replaced)) == available
     assert quotations(replaced)[:3] == quotations(posted)
-    # the votes on the longer answer are stored with the six quotes it shows
+    # the votes on the longer answer are stored with the quotes it shows
     grown = feedback.answer(buttons(replaced)[ACTION_VOTE_UP])
-    assert len(grown.quotes) == 6
+    assert len(grown.quotes) == available
 
 
 def test_votes_are_stored_with_the_question_and_the_quotes_shown(fake, seeded, feedback):
