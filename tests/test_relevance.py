@@ -15,6 +15,7 @@ from index.answering.answerer import Answerer
 from index.answering.encoder import Encoder
 from index.answering.question import parse_question
 from index.answering.ranker import Trees, model_from_json, trained
+from index.article import Article, Paragraph
 from index.copies.search import StoryPassages
 from index.errors import ModelMissing
 from tests.conftest import ROOT, SAMPLES, assert_verbatim
@@ -103,6 +104,26 @@ def test_the_encoder_tells_related_texts_from_unrelated_ones():
     assert vectors.shape == (3, 384)
     assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-4
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
+
+
+def test_a_quote_is_judged_sentence_by_sentence(archive):
+    """The model reads each sentence of a re-scored quote: the likest one's similarity, and the
+    quote's as the mean of its sentences' vectors."""
+    answering = "A state grant and a city bond pay for the new harbor bridge."
+    aside = "The choir of the harbor district rehearses on Thursday evenings."
+    archive.add(
+        [Article(title="Harbor notes", paragraphs=(Paragraph(f"{answering} {aside}"),), key="h")]
+    )
+    question = "Who pays for the new harbor bridge?"
+    _, candidates = archive.explain(question)
+    [whole] = [c for c in candidates if c.reranked and answering in c.text and aside in c.text]
+    asked, first, second = Encoder().embed([question, answering, aside])
+    features = whole.features
+    assert features["sentence_similarity"] == pytest.approx(float(asked @ first), abs=1e-4)
+    mean = (first + second) / 2
+    expected = float(asked @ mean) / float(np.linalg.norm(mean))
+    assert features["similarity"] == pytest.approx(expected, abs=1e-4)
+    assert features["sentence_similarity"] > features["similarity"]
 
 
 def _run(code: str, env_extra: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
