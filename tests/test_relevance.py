@@ -139,6 +139,39 @@ def _run(code: str, env_extra: dict | None = None, cwd=None) -> subprocess.Compl
     )
 
 
+# Long questions: sums over many of their words are where the order of adding shows.
+LONG_QUESTIONS = (
+    "why did the city council delay the harbor bridge vote while engineers review the design "
+    "of the cable anchors, the state grant and the bond?",
+    "how much will the monthly transit pass cost riders and students after the fare change "
+    "approved by the transit board?",
+    "which volunteers of the river cleanup collected plastic bottles, tires and shopping carts "
+    "along the riverbank on saturday?",
+)
+
+
+def test_the_same_question_is_ranked_alike_in_every_process(sampled):
+    """Python orders sets of words differently in each process (hash randomisation): sums of
+    their weights must not depend on that order, or a restart could reorder close quotes (and
+    two training runs differ)."""
+    code = f"""
+        import json
+        from pathlib import Path
+        from index.archive import Archive
+        with Archive(Path({str(sampled.data_dir)!r})) as archive:
+            ranked = {{
+                q: [(c.text, c.score, c.features) for c in archive.explain(q)[1]]
+                for q in {list(LONG_QUESTIONS)!r}
+            }}
+        print(json.dumps(ranked, sort_keys=True))
+    """
+    runs = [_run(code, {"PYTHONHASHSEED": seed}) for seed in ("1", "2", "3", "4")]
+    assert all(run.returncode == 0 for run in runs), runs[0].stderr[-2000:]
+    first = json.loads(runs[0].stdout)
+    assert all(len(ranked) > 3 for ranked in first.values())
+    assert all(json.loads(run.stdout) == first for run in runs[1:])
+
+
 def test_answering_opens_no_socket(tmp_path):
     data = tmp_path / "data"
     done = _run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import fsum
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     for rank, passage in enumerate(passages):
         above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
         in_passage = terms_in(passage.text) & weights.keys()
-        paragraph_coverage = sum(weights[t] for t in in_passage) / total
+        paragraph_coverage = fsum(weights[t] for t in in_passage) / total
         # Does the story hold what the question names, and its rarest words? (A question about
         # news elsewhere usually names someone or something that this story does not.)
         outlet = passage.citation.source or ""  # "Ledger harbor bridge": the Ledger's stories
@@ -64,7 +65,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
         for order, window in enumerate(
             windows(passage.text, weights, kind, question.text, count=WINDOWS)
         ):
-            lifted = sum(weights[t] for t in above & weights.keys() - window.matched) / total
+            lifted = fsum(weights[t] for t in above & weights.keys() - window.matched) / total
             rarest = max((weights[t] for t in window.matched), default=0.0) / strongest
             features = {
                 "coverage": window.coverage + CONTEXT_SHARE * lifted,
@@ -118,7 +119,7 @@ def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
         if s_end <= start or s_start >= end:
             continue
         inside = {t for t, s, e in hits if s >= s_start - start and e <= s_end - start}
-        best_sentence = max(best_sentence, sum(weights[t] for t in inside) / total)
+        best_sentence = max(best_sentence, fsum(weights[t] for t in inside) / total)
     return {
         "novel": min(len(novel), NOVEL_COUNT) / NOVEL_COUNT,
         "novel_near": near,

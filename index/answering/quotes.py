@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import fsum
 
 from index.answering.cues import offers
 from index.search.schema import term_spans
@@ -82,7 +83,7 @@ def _window(text, units, unit_terms, hits, weights, total, first, last, kind, qu
     return Window(
         start=start,
         end=end,
-        coverage=sum(weights[t] for t in matched) / total,
+        coverage=fsum(weights[t] for t in matched) / total,
         proximity=_proximity(hits, start, end),
         cue=offers(kind, text[start:end], question),
         cut_start=not units[first].whole and units[first].start > _sentence_start(units, first),
@@ -119,7 +120,7 @@ def _best_span(text, units, unit_terms, weights, total, kind, question, budget, 
             if last > first and (length > budget or sentences > MAX_SENTENCES):
                 break
             have |= unit_terms[last]
-            value = sum(weights[t] for t in have) / total
+            value = fsum(weights[t] for t in have) / total
             value += CUE_WEIGHT * offers(kind, text[units[first].start : units[last].end], question)
             value -= LENGTH_PENALTY * length / budget
             if value > best_value:
@@ -143,7 +144,7 @@ def _grow(units, unit_terms, weights, first: int, last: int, budget: int, lo: in
         )
         if new_length > budget or new_sentences > MAX_SENTENCES:
             continue
-        gain = sum(weights[t] for t in unit_terms[i] - have)
+        gain = fsum(weights[t] for t in unit_terms[i] - have)
         same_sentence = unit.sentence in (units[first].sentence, units[last].sentence)
         if not (same_sentence or gain > 0 or short):
             continue
