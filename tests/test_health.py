@@ -186,7 +186,10 @@ def test_watch_health_port_as_run_from_the_command_line(tmp_path):
             command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         try:
-            healthy = wait_for_health(port, until=lambda body: body["articles"] == 1)
+            # The store takes the story before the index commits its passages: wait for both.
+            healthy = wait_for_health(
+                port, until=lambda body: body["articles"] == 1 and body["passages"] >= 1
+            )
             damage_index(data)  # after the first poll's story is in: nothing writes now
             status, damaged = get_health(port)
         finally:
