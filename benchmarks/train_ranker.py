@@ -92,7 +92,8 @@ FULL_TREES = TREES | {"rounds": 300, "learning_rate": 0.02, "min_data_in_leaf": 
 RISING = set(
     "coverage window_coverage paragraph_coverage rarest matched_share bm25 passage_rank "
     "proximity cue coverage_gap window_gap sentence_coverage names_found similarity "
-    "similarity_gap sentence_similarity sentence_similarity_gap title_similarity".split()
+    "similarity_gap sentence_similarity sentence_similarity_gap title_similarity alignment "
+    "alignment_gap".split()
 )
 FALLING = {"typed_without_cue", "missed_rarest"}
 LEXICAL = (
@@ -107,12 +108,15 @@ FULL = (
     "similarity_gap",
     "sentence_similarity",
     "sentence_similarity_gap",
+    "alignment",
+    "alignment_gap",
     "title_similarity",
 )
 QUESTION = (
     "similarity best_similarity title_similarity coverage paragraph_coverage rarest "
     "matched_share bm25 question_terms score score_gap sentence_coverage names_found names_asked "
-    "missed_rarest best_names_found sentence_similarity best_sentence_similarity"
+    "missed_rarest best_names_found sentence_similarity best_sentence_similarity alignment "
+    "best_alignment"
 ).split()
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from index.answering.answerer import Answerer
 from index.answering.encoder import Encoder
-from index.answering.question import parse_question
+from index.answering.question import follow_up, parse_question
 from index.answering.ranker import Trees, model_from_json, trained
 from index.article import Article, Paragraph
 from index.copies.search import StoryPassages
@@ -355,3 +355,64 @@ def test_the_shipped_ranking_loads_and_scores_every_stage():
     for model in (ranking.lexical, ranking.full, ranking.answerable):
         logits = model.logits(np.array([model.row({}), model.row({"coverage": 1.0})]))
         assert np.isfinite(logits).all()
+
+
+def test_the_encoder_reads_each_token_in_context():
+    text = "Who pays for the new bridge?"
+    [reading] = Encoder().read([text])
+    assert reading.tokens.shape == (len(reading.spans), 384)
+    assert [text[s:e] for s, e in reading.spans] == [
+        "Who",
+        "pays",
+        "for",
+        "the",
+        "new",
+        "bridge",
+        "?",
+    ]
+    norms = np.linalg.norm(reading.tokens.astype(np.float32), axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-2)
+    bridge = text.index("bridge")
+    assert len(reading.tokens_within([(bridge, bridge + 6)])) == 1
+    assert len(reading.tokens_within([])) == len(reading.spans)  # nothing asked: every token
+
+
+def test_only_the_words_asked_about_are_aligned():
+    question = parse_question("What's Thomas Piketty's job?")
+    assert [question.text[s:e] for s, e in question.content_spans()] == [
+        "Thomas",
+        "Piketty's",
+        "job",
+    ]
+
+
+def test_a_follow_up_is_read_after_the_question_it_follows():
+    first = parse_question("who are the proposed guarantors?")
+    later = follow_up(parse_question("and what did they say?"), first)
+    assert later.read_as == "who are the proposed guarantors?\nand what did they say?"
+    assert [later.read_as[s:e] for s, e in later.content_spans()] == ["proposed", "guarantors"]
+
+
+def test_a_quote_is_aligned_word_by_word_with_the_question(archive):
+    """Each word asked about finds its likest token of the quote, read in context: a quote that
+    says the same in other words aligns better than one that only shares a name."""
+    answering = "Zelenskyy's term technically ended in May 2024, under martial law."
+    aside = "Zelenskyy met grain farmers in the north on Tuesday."
+    archive.add(
+        [
+            Article(title="Kyiv notes", paragraphs=(Paragraph(answering),), key="k1"),
+            Article(title="Kyiv farms", paragraphs=(Paragraph(aside),), key="k2"),
+        ]
+    )
+    question = "When does Zelenskyy's mandate run out?"
+    _, candidates = archive.explain(question)
+    aligned = {c.text: c.features["alignment"] for c in candidates if c.reranked}
+    assert aligned[answering] > aligned[aside]
+    asked, quote = Encoder().read([question, answering])
+    parsed = parse_question(question)
+    rows = asked.tokens_within(parsed.content_spans()).astype(np.float32)
+    expected = float((rows @ quote.tokens.astype(np.float32).T).max(axis=1).mean())
+    assert aligned[answering] == pytest.approx(expected, abs=1e-3)
+    best = max(aligned.values())
+    gaps = {c.text: c.features["alignment_gap"] for c in candidates if c.reranked}
+    assert gaps[answering] == pytest.approx(aligned[answering] - best, abs=1e-9)

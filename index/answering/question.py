@@ -80,6 +80,17 @@ class Question:
     words: tuple[str, ...]
     filters: Filters = field(default_factory=Filters)
     about: str | None = None  # an article field the question asks for: author, published, source
+    earlier: str = ""  # the question a follow-up follows, which gives its words their sense
+
+    @property
+    def read_as(self) -> str:
+        """What the relevance model reads: the question, after the one it follows, if any."""
+        return f"{self.earlier}\n{self.text}" if self.earlier else self.text
+
+    def content_spans(self) -> list[tuple[int, int]]:
+        """Where the words it asks about sit in `read_as` (question words and filler left out)."""
+        content = set(self.words)
+        return [m.span() for m in _WORD.finditer(self.read_as) if m.group(0) in content]
 
 
 def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
@@ -143,4 +154,9 @@ def follow_up(question: Question, first: Question) -> Question:
     its own words first, then the first question's words it does not repeat."""
     own = {w.lower() for w in question.words}
     words = question.words + tuple(w for w in first.words if w.lower() not in own)
-    return Question(text=question.text, words=words, filters=question.filters or first.filters)
+    return Question(
+        text=question.text,
+        words=words,
+        filters=question.filters or first.filters,
+        earlier=first.read_as,
+    )
