@@ -210,7 +210,7 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
         quote_similarity.append(float(mean @ asked) / max(float(np.linalg.norm(mean)), 1e-12))
         sentence_similarity.append(float((own @ asked).max()))
         tokens = np.vstack([r.tokens for r in rest[first:last]]).astype(np.float32)
-        alignment.append(float((asked_tokens @ tokens.T).max(axis=1).mean()))
+        alignment.append(_alignment(asked_tokens, tokens))
     best_quote, best_sentence = max(quote_similarity), max(sentence_similarity)
     best_alignment = max(alignment)
     for candidate, quote_sim, sentence_sim, aligned, title_sim in zip(
@@ -223,6 +223,13 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
         candidate.features["alignment"] = aligned
         candidate.features["alignment_gap"] = aligned - best_alignment
         candidate.features["title_similarity"] = float(title_sim)
+
+
+def _alignment(asked: np.ndarray, tokens: np.ndarray) -> float:
+    """For each token asked about, its likest token of the quote's (cosine), averaged."""
+    if not len(asked) or not len(tokens):  # text the tokenizer drops whole, such as U+200B
+        return 0.0
+    return float((asked @ tokens.T).max(axis=1).mean())
 
 
 def _runs(lengths: list[int]):
