@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, pairwise
 from math import fsum
 
 import numpy as np
@@ -204,7 +205,7 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
     titles = np.stack([r.vector for r in readings[1 : len(head) + 1]])
     rest = readings[len(head) + 1 :]
     quote_similarity, sentence_similarity, alignment = [], [], []
-    for first, last in _runs([len(s) for s in sentences]):
+    for first, last in pairwise(accumulate((len(s) for s in sentences), initial=0)):
         own = np.stack([r.vector for r in rest[first:last]])
         mean = own.mean(axis=0)
         quote_similarity.append(float(mean @ asked) / max(float(np.linalg.norm(mean)), 1e-12))
@@ -230,14 +231,6 @@ def _alignment(asked: np.ndarray, tokens: np.ndarray) -> float:
     if not len(asked) or not len(tokens):  # text the tokenizer drops whole, such as U+200B
         return 0.0
     return float((asked @ tokens.T).max(axis=1).mean())
-
-
-def _runs(lengths: list[int]):
-    """(first, last) of consecutive runs of these lengths."""
-    first = 0
-    for length in lengths:
-        yield first, first + length
-        first += length
 
 
 def _sentences(candidate: Candidate) -> list[str]:
