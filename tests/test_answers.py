@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.answering.question import parse_question
 from index.article import Article, Paragraph
 from index.ingest.sources import ingest
 from index.sentences import sentence_spans
@@ -196,6 +197,12 @@ def test_a_bad_filter_date_is_refused_with_a_reason(newsroom):
             "Valley Wire",
             "Regional Transit Pass Expands to Three Counties",
         ),
+        (
+            "what outlet is the transit pass story from?",
+            "source",
+            "Valley Wire",
+            "Regional Transit Pass Expands to Three Counties",
+        ),
     ],
 )
 def test_questions_about_an_article_are_answered_from_its_record(
@@ -211,6 +218,36 @@ def test_a_question_about_a_poem_is_not_a_question_about_an_article(newsroom):
     assert newsroom.ask("who wrote the guarantors proposal?").facts == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was the Annual Cable Anchor Report released?",  # a titled report in the news
+        "what newspaper did the mayor buy?",
+        "what publication medium does the library lend?",
+        "which website was the first to sell transit passes?",
+    ],
+)
+def test_news_about_reports_and_newspapers_is_not_a_question_about_an_article(newsroom, question):
+    assert parse_question(question).about is None
+    assert newsroom.ask(question).facts == ()
+
+
 def test_a_follow_up_is_read_in_the_context_of_the_first_question(newsroom):
     answer = newsroom.ask("and who would join them?", context="who are the proposed guarantors?")
     assert "guarantors" in answer.quotes[0].text
+
+
+def test_a_name_the_archive_never_mentions_is_refused_but_an_acronyms_possessive_is_not(
+    archive,
+):
+    """A name or number no article holds means the news asked about is not in the archive; an
+    acronym may be spelt out in the article ("MTA's" for "the transit authority's")."""
+    text = (
+        "The transit authority's board voted on Tuesday to raise bus fares by fifty cents "
+        "from June, citing the cost of fuel."
+    )
+    archive.add([Article(title="Bus fares rise", paragraphs=(Paragraph(text),), key="fares")])
+    answered = archive.ask("Why did the MTA's board raise bus fares?")
+    assert answered.quotes and "cost of fuel" in answered.quotes[0].text
+    refused = archive.ask("Why did Quorvath's board raise bus fares?")
+    assert refused.quotes == () and refused.confidence is None

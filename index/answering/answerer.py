@@ -128,7 +128,8 @@ def _is_subject(word: str, question: str) -> bool:
     """A name (capitalised inside the question, not an acronym) or a number such as a year."""
     if re.fullmatch(r"\d+(?:[.,]\d+)*", word):
         return True
-    is_name = word[:1].isupper() and not word.isupper()
+    bare = re.sub(r"['’]s?$", "", word)  # "UMC's" is the acronym UMC
+    is_name = bare[:1].isupper() and not bare.isupper()
     return is_name and not question.lstrip().startswith(word)
 
 

@@ -34,8 +34,12 @@ _FILTER = re.compile(
 )
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Questions about an article rather than about the news in it, and the field that answers them;
-# "who wrote the poem ..." is about the news, "who wrote the article about ..." is not.
-_PIECE = r"(article|story|piece|report|column|op-?ed|coverage|feature|editorial)s?"
+# "who wrote the poem ..." is about the news, "who wrote the article about ..." is not, and
+# neither is "when was the Annual Homeless Assessment Report released?" (a title, capitalised)
+# or "what newspaper did Pulitzer buy?" (a newspaper in the news, not the one that ran a story).
+_PIECES = r"article|story|piece|report|column|op-?ed|coverage|feature|editorial"
+_PIECE = rf"(?P<piece>{_PIECES})s?"
+_OUTLET = r"(outlet|publication|news\s?paper|news\s+(site|outlet|organi[sz]ation)|website)"
 _ABOUT = (
     (
         re.compile(
@@ -56,9 +60,10 @@ _ABOUT = (
     ),
     (
         re.compile(
-            r"^\s*(which|what)\s+(outlet|publication|news\s?paper|news\s+(site|outlet|"
-            r"organi[sz]ation)|website)\b|^\s*who\s+(published|ran|carried)\s+(the|this|that)\s+"
-            rf"(\w+\s+){{0,3}}?{_PIECE}\b",
+            rf"^\s*(which|what)\s+{_OUTLET}\s+(published|ran|carried|printed|posted|reported|"
+            rf"wrote|covered|broke|(is|was)\s+(it|this|that|the)\s+((\w+\s+){{0,3}}?({_PIECES})s?"
+            rf"|from))\b|"
+            rf"^\s*who\s+(published|ran|carried)\s+(the|this|that)\s+(\w+\s+){{0,3}}?{_PIECE}\b",
             re.I,
         ),
         "source",
@@ -108,10 +113,23 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
             "Ask it in fewer words."
         )
     filters, rest = _filters(text)
-    about = next((name for pattern, name in _ABOUT if pattern.search(rest)), None)
+    about = _asks_about(rest)
     skip = FILLER | _ABOUT_FILLER if about else FILLER
     words = [w for w in _WORD.findall(rest) if _bare(w) not in skip]
     return Question(text=text, words=tuple(words), filters=filters, about=about)
+
+
+def _asks_about(text: str) -> str | None:
+    """The article field a question asks for, if it asks about an article, not the news."""
+    for pattern, name in _ABOUT:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        piece = match.group("piece") or ""
+        if piece[:1].isupper() and not text.isupper():  # "the ... Report": a title in the news
+            return None
+        return name
+    return None
 
 
 def _bare(word: str) -> str:
