@@ -55,6 +55,22 @@ def test_a_misspelt_question_is_corrected_and_says_so(newsroom):
     assert "a group of guarantors" in answer.quotes[0].text
 
 
+def test_two_letters_swapped_are_one_slip_and_corrected(archive):
+    """ "Zeria" is "Zeira" with two letters swapped: one slip, though Levenshtein counts two
+    edits; and "Beriods" is nearer "Beroids" (one swap) than the commoner "behind" (two)."""
+    text = (
+        "Economists Oded Galor and Joseph Zeira showed in 1993 that inequality slows growth. "
+        "Beroids, a kind of comb jelly, use giant cilia as teeth; they hide behind rocks."
+    )
+    archive.add([Article(title="Notes", paragraphs=(Paragraph(text),), key="notes")])
+    answer = archive.ask("When did Galor and Zeria show that inequality slows growth?")
+    assert answer.corrected == "When did Galor and Zeira show that inequality slows growth?"
+    assert answer.quotes and "1993" in answer.quotes[0].text
+    teeth = archive.ask("What do Beriods use as teeth?")
+    assert teeth.corrected == "What do Beroids use as teeth?"
+    assert teeth.quotes and "giant cilia" in teeth.quotes[0].text
+
+
 def test_a_question_the_archive_cannot_answer_gets_no_quotes(newsroom):
     for question in [
         "What is the capital of Australia?",

@@ -188,17 +188,18 @@ class PassageIndex:
         with self._lock:
             searcher = self._current_searcher()
             reader = searcher.reader()
-            distance = 1 if len(terms[0]) <= 5 else 2
-            # Misspellings rarely touch the first letter; sharing it keeps the scan short.
-            close = [
-                t
-                for t in reader.terms_within("body", terms[0], distance, prefix=1)
-                if t != terms[0]
-            ]
+            typed = terms[0]
+            distance = 1 if len(typed) <= 5 else 2
+            # Misspellings rarely touch the first letter; sharing it keeps the scan short. Two
+            # letters swapped is one slip, though Levenshtein counts it as two edits.
+            close = set(reader.terms_within("body", typed, distance, prefix=1))
+            close |= {t for t in _swaps(typed) if reader.doc_frequency("body", t)}
+            close.discard(typed)
             if not close:
                 return None
             best = max(
-                close, key=lambda t: (-_edit_distance(t, terms[0]), reader.doc_frequency("body", t))
+                sorted(close),
+                key=lambda t: (-_edit_distance(t, typed), reader.doc_frequency("body", t)),
             )
             hit = searcher.search(query.Term("body", best), limit=1)
             text = hit[0]["body"] if hit else ""
@@ -328,10 +329,20 @@ def _telling(searcher, terms: list[str]) -> list[str]:
 
 
 def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
+    """Letters inserted, deleted, replaced or swapped with a neighbour (each one edit) to turn
+    a into b (the optimal string alignment distance)."""
+    before, previous = None, list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         current = [i]
         for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if before is not None and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
     return previous[-1]
+
+
+def _swaps(term: str) -> set[str]:
+    """The term with two neighbouring letters swapped, each way it can be (the first kept)."""
+    return {term[:i] + term[i + 1] + term[i] + term[i + 2 :] for i in range(1, len(term) - 1)}
