@@ -64,7 +64,12 @@ RERANKED = 4
 ABSENT_SAMPLE = 4  # every Nth question of the larger set is asked of the smaller set's archive
 ALIKE_QUESTIONS = 2000  # about this many of a set's questions are asked of its other half
 FALSE_ANSWERS = 0.08  # out-of-archive questions allowed a quote, on the training half
-NEAREST_SHARE = 0.5  # out-of-archive questions offered the nearest story, on the training half
+# Of the out-of-archive questions declined (training half), those offered the nearest story: the
+# same one in ten that false answers may reach. Such an offer is a story about other news nearly
+# every time (at 0.5, "to what pathogen that causes gas gangrene is oxygen poisonous?" was
+# offered a story on tin); at 0.1, an in-archive question that is declined, and whose best quote
+# is in the story holding its answer, is still offered that story about three times in four
+NEAREST_SHARE = 0.1
 QUOTE_GAP = 3.0  # later quotes within this of the first (logits): set by hand, not trained
 # LightGBM's settings for each stage's trees (chosen on the training half's fit and the held-out
 # ans@1; a depth of 6 keeps scoring ~72 candidates under a millisecond)
@@ -365,7 +370,8 @@ def main(argv: list[str]) -> int:
     # archive at FALSE_ANSWERS, on the training half.
     crossed = [sure_of(asks, question_rows(absent_rows[n], full, False)[0]) for n in SETS]
     answer_bar = max(float(np.quantile(p, 1 - FALSE_ANSWERS)) for p in crossed)
-    nearest_bar = float(np.quantile(np.concatenate(crossed), 1 - NEAREST_SHARE))
+    declined = np.concatenate([p[p < answer_bar] for p in crossed])
+    nearest_bar = float(np.quantile(declined, 1 - NEAREST_SHARE))
 
     report, curve = {}, []
     for held_out, half in ((False, "training"), (True, "held_out")):
@@ -387,8 +393,13 @@ def main(argv: list[str]) -> int:
                 ("other half's archive", alike_rows),
             ):
                 absent, _ = question_rows(rows_of[name], full, held_out)
-                given = 100 * float(np.mean(sure_of(asks, absent) >= answer_bar))
+                sure_absent = sure_of(asks, absent)
+                given = 100 * float(np.mean(sure_absent >= answer_bar))
                 report[half][f"{name} on the {kind}: given a quote"] = round(given, 1)
+                offered = (sure_absent >= nearest_bar) & (sure_absent < answer_bar)
+                report[half][f"{name} on the {kind}: offered the nearest story"] = round(
+                    100 * float(np.mean(offered)), 1
+                )
         if held_out:
             crossed = [sure_of(asks, question_rows(absent_rows[n], full, True)[0]) for n in SETS]
             for bar in np.quantile(np.concatenate(crossed), np.linspace(0.5, 0.98, 13)):

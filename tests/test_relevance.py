@@ -66,6 +66,23 @@ def test_questions_about_news_elsewhere_are_refused_and_those_answered_here_are_
         assert answer.confidence is not None and answer.confidence > 0
 
 
+def test_a_declined_question_about_a_story_here_is_offered_that_story(sampled):
+    """The story does not say what the repairs cost, but it is the story about them."""
+    answer = sampled.ask("how much will the cable anchor repairs cost?")
+    assert answer.quotes == ()
+    assert answer.nearest and "Cable Anchor" in answer.nearest.title
+
+
+def test_the_nearest_story_is_offered_only_above_its_bar_and_never_beside_quotes(sampled):
+    bar = trained().nearest_bar
+    for question in (*ELSEWHERE, *ANSWERED, "why is the river polluted?"):
+        answer = sampled.ask(question)
+        if answer.nearest is not None:
+            assert answer.quotes == () and answer.confidence >= bar, question
+        elif not answer.quotes and answer.confidence is not None:
+            assert answer.confidence < bar, question
+
+
 def test_quotes_stay_verbatim_and_highlights_fall_on_question_words(sampled):
     for question in ANSWERED:
         for quote in sampled.ask(question).quotes:
