@@ -25,6 +25,7 @@ CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as mu
 NOVEL_COUNT = 6  # new names and numbers in a window that the `novel` feature counts, at most
 NEAR = 40.0  # characters: a new name this far from a matched word is half as near as touching
 # A name or a number: a capitalised word not opening a sentence, or digits.
+_POSSESSIVE = re.compile(r"['’]s?$")
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
 
@@ -49,7 +50,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     kind = answer_type(question.text)
     top = passages[0].score or 1.0
     asked = question.text.lower()
-    names = {m.group(0).lower().rstrip(".,:") for m in _NAMED.finditer(question.text)}
+    names = {_name(m.group(0)) for m in _NAMED.finditer(question.text)}
     found = []
     for rank, passage in enumerate(passages):
         above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
@@ -106,11 +107,7 @@ def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
         for term, s, e in term_spans(text)  # the paragraph's, remembered: not the window's anew
         if s >= start and e <= end and term in weights
     ]
-    novel = [
-        m.start()
-        for m in _NAMED.finditer(text, start, end)
-        if m.group(0).lower().rstrip(".,:") not in asked
-    ]
+    novel = [m.start() for m in _NAMED.finditer(text, start, end) if _name(m.group(0)) not in asked]
     near = 0.0
     if novel and hits:
         distance = min(abs(n - start - s) for n in novel for _, s, _ in hits)
@@ -127,6 +124,11 @@ def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
         "sentence_coverage": best_sentence,
         "sentence_gap": window.coverage - best_sentence,
     }
+
+
+def _name(word: str) -> str:
+    """A name as a story would hold it in any form: "Piketty's" is Piketty."""
+    return _POSSESSIVE.sub("", word.lower().rstrip(".,:"))
 
 
 def _relative(found: list[Candidate], name: str, gap: str) -> None:
