@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from index.answering.answers import Answer, Fact, Quote
 from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
 from index.answering.encoder import Encoder, shared_encoder
-from index.answering.question import Question
+from index.answering.question import Question, without_possessive
 from index.answering.quotes import quote_text
 from index.answering.ranker import Ranking, trained
 from index.search.passages import PassageIndex
@@ -128,7 +128,7 @@ def _is_subject(word: str, question: str) -> bool:
     """A name (capitalised inside the question, not an acronym) or a number such as a year."""
     if re.fullmatch(r"\d+(?:[.,]\d+)*", word):
         return True
-    bare = re.sub(r"['’]s?$", "", word)  # "UMC's" is the acronym UMC
+    bare = without_possessive(word)  # "UMC's" is the acronym UMC
     is_name = bare[:1].isupper() and not bare.isupper()
     return is_name and not question.lstrip().startswith(word)
 

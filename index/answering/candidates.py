@@ -12,7 +12,7 @@ import numpy as np
 
 from index.answering.cues import answer_type
 from index.answering.encoder import Encoder
-from index.answering.question import Question
+from index.answering.question import Question, without_possessive
 from index.answering.quotes import QUOTE_BUDGET, Window, quote_text, windows
 from index.answering.ranker import Ranking
 from index.search.passages import Passage
@@ -25,7 +25,6 @@ CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as mu
 NOVEL_COUNT = 6  # new names and numbers in a window that the `novel` feature counts, at most
 NEAR = 40.0  # characters: a new name this far from a matched word is half as near as touching
 # A name or a number: a capitalised word not opening a sentence, or digits.
-_POSSESSIVE = re.compile(r"['’]s?$")
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
 
@@ -128,7 +127,7 @@ def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
 
 def _name(word: str) -> str:
     """A name as a story would hold it in any form: "Piketty's" is Piketty."""
-    return _POSSESSIVE.sub("", word.lower().rstrip(".,:"))
+    return without_possessive(word.lower().rstrip(".,:"))
 
 
 def _relative(found: list[Candidate], name: str, gap: str) -> None:

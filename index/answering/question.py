@@ -32,6 +32,7 @@ FILLER = frozenset(
 _FILTER = re.compile(
     r"(?<!\S)(author|source|since|until|in):(?:\"([^\"]*)\"?|“([^”]*)”?|(\S+))", re.IGNORECASE
 )
+_POSSESSIVE = re.compile(r"['’]s?$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Questions about an article rather than about the news in it, and the field that answers them;
 # "who wrote the poem ..." is about the news, "who wrote the article about ..." is not, and
@@ -130,6 +131,11 @@ def _asks_about(text: str) -> str | None:
             return None
         return name
     return None
+
+
+def without_possessive(word: str) -> str:
+    """ "Piketty's" -> "Piketty", "UMC’s" -> "UMC", "Hopkins'" -> "Hopkins"."""
+    return _POSSESSIVE.sub("", word)
 
 
 def _bare(word: str) -> str:
