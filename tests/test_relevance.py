@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -441,3 +442,38 @@ def test_a_name_asked_in_the_possessive_is_found_in_the_story(archive):
     archive.add([Article(title="Capital", paragraphs=(Paragraph(text),), key="capital")])
     _, candidates = archive.explain("What is Thomas Piketty's job?")
     assert candidates and candidates[0].features["names_found"] == 1.0
+
+
+def test_an_edited_copy_of_a_quote_is_read_as_the_quote_it_copies(archive):
+    """Two outlets' versions of the same lines, one word apart: the model reads the better-placed
+    one, and the other is re-scored with its reading (it would tell the model nothing new)."""
+    wire = "The county will open three cooling centers on Friday as the heat wave peaks."
+    edited = "The county will open three cooling centers on Friday as the heatwave peaks."
+    ledger = "Cooling center volunteers asked residents to check on elderly neighbors twice daily."
+    herald = "The fire chief said crews would patrol the river trails during the afternoons."
+    archive.add(
+        [
+            Article(title="Heat wave", paragraphs=(Paragraph(wire), Paragraph(ledger)), key="w"),
+            Article(title="Heat peaks", paragraphs=(Paragraph(edited), Paragraph(herald)), key="e"),
+        ]
+    )
+    _, candidates = archive.explain("When will the county open cooling centers?")
+    both = [c for c in candidates if c.reranked and c.text in (wire, edited)]
+    assert len(both) == 2
+    first, copy = both if both[0].features["bm25"] >= both[1].features["bm25"] else both[::-1]
+    for name in ("similarity", "sentence_similarity", "alignment", "title_similarity"):
+        assert copy.features[name] == first.features[name]
+    own = Encoder().embed(["When will the county open cooling centers?", first.text, copy.text])
+    assert abs(float(own[0] @ own[1]) - float(own[0] @ own[2])) > 1e-6  # not the same reading
+
+
+def test_the_full_stage_re_scores_the_quotes_close_to_the_first():
+    """Every quote within the margin of the lexical stage's first, at least the least number
+    and at most the most."""
+    ranking = replace(trained(), reranked=5, reranked_least=3, rerank_margin=4.0)
+    assert ranking.rerank_count([10.0, 9.0, 8.0, 6.5, 1.0]) == 4
+    assert ranking.rerank_count([10.0, 2.0, 1.0, 0.0]) == 3
+    assert ranking.rerank_count([10.0] * 8) == 5
+    assert ranking.rerank_count([]) == 0
+    shipped = trained()
+    assert shipped.reranked_least <= shipped.reranked and shipped.rerank_margin > 0

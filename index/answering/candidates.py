@@ -24,6 +24,9 @@ WINDOWS = 3  # quotes a paragraph may offer, not overlapping
 CONTEXT_SHARE = 0.5  # a question word in the heading or title counts half as much as in the text
 NOVEL_COUNT = 6  # new names and numbers in a window that the `novel` feature counts, at most
 NEAR = 40.0  # characters: a new name this far from a matched word is half as near as touching
+# A re-scored quote sharing this share of its words with a better one (another outlet's edited
+# copy of the same lines) is read as that one: it would tell the model nothing new
+NEAR_COPY = 0.6
 # A name or a number: a capitalised word not opening a sentence, or digits.
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
@@ -151,7 +154,8 @@ def rank(
     found.sort(key=lambda c: -c.score)
     if encoder is None:
         return found
-    head, tail = found[: ranking.reranked], found[ranking.reranked :]
+    count = ranking.rerank_count([c.score for c in found])
+    head, tail = found[:count], found[count:]
     _similarities(question, head, encoder)
     full = ranking.full
     logits = full.logits(np.array([full.row(c.features) for c in head]))
@@ -198,6 +202,8 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
     """Cosine similarity of the question with each quote (the normalised mean of its sentences'
     vectors), with its likest sentence, and with its article's title; and how closely the
     quote's words, read in context, align with each word the question asks about."""
+    copied = _near_copies(head)
+    head = [c for c in head if id(c) not in copied]
     sentences = [_sentences(c) for c in head]
     contexts = [_context(c.passage) for c in head]
     readings = encoder.read([question.read_as, *contexts, *(s for own in sentences for s in own)])
@@ -225,6 +231,37 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
         candidate.features["alignment"] = aligned
         candidate.features["alignment_gap"] = aligned - best_alignment
         candidate.features["title_similarity"] = float(title_sim)
+    for copy, original in copied.values():
+        for name in _READ:
+            copy.features[name] = original.features[name]
+
+
+_READ = (
+    "similarity similarity_gap sentence_similarity sentence_similarity_gap alignment "
+    "alignment_gap title_similarity"
+).split()
+
+
+def _near_copies(head: list[Candidate]) -> dict[int, tuple[Candidate, Candidate]]:
+    """The quotes that are near copies of a better one: {id: (copy, the better one)}."""
+    seen: list[tuple[Candidate, frozenset[str]]] = []
+    copies = {}
+    for candidate in head:
+        words = _window_terms(candidate)
+        original = next(
+            (c for c, w in seen if words and len(words & w) >= NEAR_COPY * len(words | w)),
+            None,
+        )
+        if original is None:
+            seen.append((candidate, words))
+        else:
+            copies[id(candidate)] = (candidate, original)
+    return copies
+
+
+def _window_terms(candidate: Candidate) -> frozenset[str]:
+    start, end = candidate.window.start, candidate.window.end
+    return frozenset(t for t, s, e in term_spans(candidate.passage.text) if s >= start and e <= end)
 
 
 def _alignment(asked: np.ndarray, tokens: np.ndarray) -> float:

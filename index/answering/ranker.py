@@ -138,7 +138,10 @@ class Ranking:
     within one question). `answerable` reads the best candidates of a question and gives the
     probability that the archive answers it: `answer_bar` is the least probability for quotes
     to be given, `nearest_bar` the least for the top quote's story to be offered as the
-    nearest one instead. A quote after the first is given only within `quote_gap` of it."""
+    nearest one instead. A quote after the first is given only within `quote_gap` of it.
+
+    The full stage re-scores the lexical stage's best quotes: every one within `rerank_margin`
+    (logits) of the first, but at least `reranked_least` and at most `reranked` of them."""
 
     lexical: Model | Trees
     full: Model | Trees
@@ -146,8 +149,14 @@ class Ranking:
     answer_bar: float
     nearest_bar: float
     quote_gap: float
-    reranked: int  # how many of the lexical stage's best quotes the full stage re-scores
+    reranked: int  # the most of the lexical stage's best quotes the full stage re-scores
+    reranked_least: int
+    rerank_margin: float
     notes: dict
+
+    def rerank_count(self, lexical_scores: list[float]) -> int:
+        """How many of a question's best quotes (lexical scores, best first) to re-score."""
+        return rerank_count(lexical_scores, self.reranked, self.reranked_least, self.rerank_margin)
 
     def to_json(self) -> dict:
         return {
@@ -158,6 +167,8 @@ class Ranking:
             "nearest_bar": self.nearest_bar,
             "quote_gap": self.quote_gap,
             "reranked": self.reranked,
+            "reranked_least": self.reranked_least,
+            "rerank_margin": self.rerank_margin,
             "notes": self.notes,
         }
 
@@ -171,6 +182,8 @@ class Ranking:
             nearest_bar=float(data["nearest_bar"]),
             quote_gap=float(data["quote_gap"]),
             reranked=int(data["reranked"]),
+            reranked_least=int(data.get("reranked_least", data["reranked"])),
+            rerank_margin=float(data.get("rerank_margin", 0.0)),
             notes=data.get("notes", {}),
         )
 
@@ -181,6 +194,15 @@ class Ranking:
             for key, value in self.to_json().items()
         ]
         path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+
+
+def rerank_count(lexical_scores: list[float], most: int, least: int, margin: float) -> int:
+    """Every quote within `margin` of the first (scores best first), at least `least` of them
+    and at most `most`."""
+    if not lexical_scores:
+        return 0
+    close = sum(1 for score in lexical_scores if score >= lexical_scores[0] - margin)
+    return min(most, max(least, close))
 
 
 @cache
