@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index.answering.answerer import Answerer  # noqa: E402
-from index.answering.candidates import answerable  # noqa: E402
+from index.answering.candidates import SIMILARITY_GAPS, answerable, relative  # noqa: E402
 from index.answering.encoder import shared_encoder  # noqa: E402
 from index.answering.question import parse_question  # noqa: E402
 from index.answering.ranker import (  # noqa: E402
@@ -72,11 +72,6 @@ RERANKED_LEAST = 4
 # no-answer decision: 85.0, against 84.8 for a fixed 4 and 85.0 for a fixed 5 (fitting again
 # on another sample of rows moves these by about 0.2)
 RERANK_MARGIN = 4.0
-SIMILARITY_GAPS = {  # the full stage's features that are relative to the best re-scored quote
-    "similarity_gap": "similarity",
-    "sentence_similarity_gap": "sentence_similarity",
-    "alignment_gap": "alignment",
-}
 ABSENT_SAMPLE = 4  # every Nth question of the larger set is asked of the smaller set's archive
 ALIKE_QUESTIONS = 2000  # about this many of a set's questions are asked of its other half
 FALSE_ANSWERS = 0.08  # out-of-archive questions allowed a quote, on the training half
@@ -312,10 +307,8 @@ def re_scored(collected, lexical: Model | Trees):
             best_first = [float(scores[i]) for i in order]
             count = rerank_count(best_first, RERANKED, RERANKED_LEAST, RERANK_MARGIN)
             labelled = [(dict(labelled[i][0]), labelled[i][1]) for i in order[:count]]
-            for gap, value in SIMILARITY_GAPS.items():
-                best = max(f[value] for f, _ in labelled)
-                for f, _ in labelled:
-                    f[gap] = f[value] - best
+            for value, gap in SIMILARITY_GAPS.items():
+                relative([f for f, _ in labelled], value, gap)
         kept.append((held_out, labelled))
     return kept
 

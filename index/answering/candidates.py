@@ -27,6 +27,12 @@ NEAR = 40.0  # characters: a new name this far from a matched word is half as ne
 # A re-scored quote sharing this share of its words with a better one (another outlet's edited
 # copy of the same lines) is read as that one: it would tell the model nothing new
 NEAR_COPY = 0.6
+# The full stage's features measured against the best re-scored quote's: {value: its gap}
+SIMILARITY_GAPS = {
+    "similarity": "similarity_gap",
+    "sentence_similarity": "sentence_similarity_gap",
+    "alignment": "alignment_gap",
+}
 # A name or a number: a capitalised word not opening a sentence, or digits.
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
@@ -94,8 +100,8 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
             features |= _what_is_new(passage.text, window, weights, total, asked)
             text, _ = quote_text(passage.text, window)
             found.append(Candidate(passage, window, features, text=text))
-    _relative(found, "coverage", "coverage_gap")
-    _relative(found, "window_coverage", "window_gap")
+    relative([c.features for c in found], "coverage", "coverage_gap")
+    relative([c.features for c in found], "window_coverage", "window_gap")
     return found
 
 
@@ -133,11 +139,11 @@ def _name(word: str) -> str:
     return without_possessive(word.lower().rstrip(".,:"))
 
 
-def _relative(found: list[Candidate], name: str, gap: str) -> None:
-    """How far each candidate's feature falls short of the question's best candidate's."""
-    best = max(c.features[name] for c in found)
-    for candidate in found:
-        candidate.features[gap] = candidate.features[name] - best
+def relative(features: list[dict[str, float]], value: str, gap: str) -> None:
+    """How far each candidate's `value` falls short of the question's best candidate's."""
+    best = max(f[value] for f in features)
+    for own in features:
+        own[gap] = own[value] - best
 
 
 def rank(
@@ -203,14 +209,14 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
     vectors), with its likest sentence, and with its article's title; and how closely the
     quote's words, read in context, align with each word the question asks about."""
     copied = _near_copies(head)
-    head = [c for c in head if id(c) not in copied]
-    sentences = [_sentences(c) for c in head]
-    contexts = [_context(c.passage) for c in head]
+    read = [c for c in head if id(c) not in copied]
+    sentences = [_sentences(c) for c in read]
+    contexts = [_context(c.passage) for c in read]
     readings = encoder.read([question.read_as, *contexts, *(s for own in sentences for s in own)])
     asked = readings[0].vector
     asked_tokens = readings[0].tokens_within(question.content_spans()).astype(np.float32)
-    titles = np.stack([r.vector for r in readings[1 : len(head) + 1]])
-    rest = readings[len(head) + 1 :]
+    titles = np.stack([r.vector for r in readings[1 : len(read) + 1]])
+    rest = readings[len(read) + 1 :]
     quote_similarity, sentence_similarity, alignment = [], [], []
     for first, last in pairwise(accumulate((len(s) for s in sentences), initial=0)):
         own = np.stack([r.vector for r in rest[first:last]])
@@ -219,31 +225,25 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
         sentence_similarity.append(float((own @ asked).max()))
         tokens = np.vstack([r.tokens for r in rest[first:last]]).astype(np.float32)
         alignment.append(_alignment(asked_tokens, tokens))
-    best_quote, best_sentence = max(quote_similarity), max(sentence_similarity)
-    best_alignment = max(alignment)
-    for candidate, quote_sim, sentence_sim, aligned, title_sim in zip(
-        head, quote_similarity, sentence_similarity, alignment, titles @ asked, strict=True
-    ):
-        candidate.features["similarity"] = quote_sim
-        candidate.features["similarity_gap"] = quote_sim - best_quote
-        candidate.features["sentence_similarity"] = sentence_sim
-        candidate.features["sentence_similarity_gap"] = sentence_sim - best_sentence
-        candidate.features["alignment"] = aligned
-        candidate.features["alignment_gap"] = aligned - best_alignment
-        candidate.features["title_similarity"] = float(title_sim)
-    for copy, original in copied.values():
-        for name in _READ:
-            copy.features[name] = original.features[name]
+    said = {
+        id(candidate): {
+            "similarity": quote_sim,
+            "sentence_similarity": sentence_sim,
+            "alignment": aligned,
+            "title_similarity": float(title_sim),
+        }
+        for candidate, quote_sim, sentence_sim, aligned, title_sim in zip(
+            read, quote_similarity, sentence_similarity, alignment, titles @ asked, strict=True
+        )
+    }
+    for candidate in head:
+        candidate.features |= said[id(copied.get(id(candidate), candidate))]
+    for value, gap in SIMILARITY_GAPS.items():
+        relative([c.features for c in head], value, gap)
 
 
-_READ = (
-    "similarity similarity_gap sentence_similarity sentence_similarity_gap alignment "
-    "alignment_gap title_similarity"
-).split()
-
-
-def _near_copies(head: list[Candidate]) -> dict[int, tuple[Candidate, Candidate]]:
-    """The quotes that are near copies of a better one: {id: (copy, the better one)}."""
+def _near_copies(head: list[Candidate]) -> dict[int, Candidate]:
+    """The quotes that are near copies of a better one: {id of the copy: the better one}."""
     seen: list[tuple[Candidate, frozenset[str]]] = []
     copies = {}
     for candidate in head:
@@ -255,7 +255,7 @@ def _near_copies(head: list[Candidate]) -> dict[int, tuple[Candidate, Candidate]
         if original is None:
             seen.append((candidate, words))
         else:
-            copies[id(candidate)] = (candidate, original)
+            copies[id(candidate)] = original
     return copies
 
 
