@@ -42,6 +42,7 @@ import json
 import pickle
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -284,7 +285,7 @@ def first_right(collected, model: Model, held_out: bool) -> float:
     return 100 * sum(right) / max(len(right) + missing, 1)
 
 
-def question_rows(collected, full: Model, held_out: bool):
+def question_rows(collected, full: Model, held_out: bool, names=QUESTION):
     """(question-level rows, whether the top quote answers) for the questions of one half."""
     rows, right = [], []
     for out, labelled in collected:
@@ -293,7 +294,7 @@ def question_rows(collected, full: Model, held_out: bool):
         scores = full.logits(np.array([full.row(f) for f, _ in labelled]))
         order = np.argsort(-scores)[:10]
         values = answerable([labelled[i][0] for i in order], scores[order])
-        rows.append([values[n] for n in QUESTION])
+        rows.append([values[n] for n in names])
         right.append(bool(labelled[order[0]][1]))
     return np.array(rows), np.array(right)
 
@@ -317,10 +318,10 @@ def re_scored(collected, lexical: Model | Trees):
     return kept
 
 
-def fit_stage(groups, names, linear: bool) -> Model | Trees:
+def fit_stage(groups, names, linear: bool, settings: dict) -> Model | Trees:
     if linear:
         return fit_listwise(groups, names)
-    return fit_trees(groups, names, LEXICAL_TREES if names == LEXICAL else FULL_TREES)
+    return fit_trees(groups, names, settings)
 
 
 def gather(rows_file: Path | None, linear: bool):
@@ -337,7 +338,7 @@ def gather(rows_file: Path | None, linear: bool):
         for name in SETS:
             answerer = Answerer(passages[name], base, semantic=False)
             lexical_rows += collect(answerer, asked[name], head_only=False)
-        lexical = fit_stage(groups_of(lexical_rows, LEXICAL, False), LEXICAL, linear)
+        lexical = fit_stage(groups_of(lexical_rows, LEXICAL, False), LEXICAL, linear, LEXICAL_TREES)
         staged = Ranking(lexical, base.full, base.answerable, 0, 0, 0, RERANKED, RERANKED, 0, {})
         print("full stage: similarities of the best candidates", file=sys.stderr)
         full_rows, absent_rows, alike_rows, encoder = {}, {}, {}, shared_encoder()
@@ -377,7 +378,6 @@ def sure_of(asks: Model, rows: np.ndarray) -> np.ndarray:
 
 
 def main(argv: list[str]) -> int:
-    global LEXICAL, FULL, QUESTION  # narrowed by --without
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=Path, help="keep the labelled candidates in this pickle")
     parser.add_argument("--refit", action="store_true", help="fit again from --rows")
@@ -393,40 +393,43 @@ def main(argv: list[str]) -> int:
     left_out = {name for name in args.without.split(",") if name}
     if unknown := left_out - set(FULL) - set(QUESTION):
         parser.error(f"no such feature: {', '.join(sorted(unknown))}")
-    LEXICAL, FULL, QUESTION = (
-        tuple(name for name in names if name not in left_out) for names in (LEXICAL, FULL, QUESTION)
+    lexical_names, full_names, question_names = (
+        [name for name in names if name not in left_out] for names in (LEXICAL, FULL, QUESTION)
     )
+    rows_of_questions = partial(question_rows, names=question_names)
     if args.refit:
         lexical_rows, full_rows, absent_rows, alike_rows = pickle.loads(args.rows.read_bytes())
     else:
         lexical_rows, full_rows, absent_rows, alike_rows = gather(args.rows, args.linear)
-    lexical = fit_stage(groups_of(lexical_rows, LEXICAL, False), LEXICAL, args.linear)
+    lexical = fit_stage(
+        groups_of(lexical_rows, lexical_names, False), lexical_names, args.linear, LEXICAL_TREES
+    )
     full_rows, absent_rows, alike_rows = (
         {name: re_scored(rows, lexical) for name, rows in kind.items()}
         for kind in (full_rows, absent_rows, alike_rows)
     )
     every_full = [row for name in SETS for row in full_rows[name]]
-    full = fit_stage(groups_of(every_full, FULL, False), FULL, args.linear)
+    full = fit_stage(groups_of(every_full, full_names, False), full_names, args.linear, FULL_TREES)
 
     def negatives(held_out: bool) -> np.ndarray:
-        parts = [question_rows(absent_rows[n], full, held_out)[0] for n in SETS]
-        parts += [question_rows(alike_rows[n], full, held_out)[0] for n in SETS]
+        parts = [rows_of_questions(absent_rows[n], full, held_out)[0] for n in SETS]
+        parts += [rows_of_questions(alike_rows[n], full, held_out)[0] for n in SETS]
         return np.vstack([p for p in parts if len(p)])
 
-    rows, _ = question_rows(every_full, full, False)
+    rows, _ = rows_of_questions(every_full, full, False)
     absent = negatives(False)
     labels = np.concatenate([np.ones(len(rows)), np.zeros(len(absent))])
-    asks = fit_logistic(np.vstack([rows, absent]), labels, QUESTION)
+    asks = fit_logistic(np.vstack([rows, absent]), labels, question_names)
     # The bar: the least probability that keeps each set's questions asked of the other set's
     # archive at FALSE_ANSWERS, on the training half.
-    crossed = [sure_of(asks, question_rows(absent_rows[n], full, False)[0]) for n in SETS]
+    crossed = [sure_of(asks, rows_of_questions(absent_rows[n], full, False)[0]) for n in SETS]
     answer_bar = max(float(np.quantile(p, 1 - FALSE_ANSWERS)) for p in crossed)
     declined = np.concatenate([p[p < answer_bar] for p in crossed])
     nearest_bar = float(np.quantile(declined, 1 - NEAREST_SHARE))
 
     report, curve = {}, []
     for held_out, half in ((False, "training"), (True, "held_out")):
-        rows, right = question_rows(every_full, full, held_out)
+        rows, right = rows_of_questions(every_full, full, held_out)
         sure = sure_of(asks, rows)
         asked = sum(1 for out, _ in every_full if out == held_out)
         report[half] = {
@@ -443,7 +446,7 @@ def main(argv: list[str]) -> int:
                 ("other set's archive", absent_rows),
                 ("other half's archive", alike_rows),
             ):
-                absent, _ = question_rows(rows_of[name], full, held_out)
+                absent, _ = rows_of_questions(rows_of[name], full, held_out)
                 sure_absent = sure_of(asks, absent)
                 given = 100 * float(np.mean(sure_absent >= answer_bar))
                 report[half][f"{name} on the {kind}: given a quote"] = round(given, 1)
@@ -452,7 +455,9 @@ def main(argv: list[str]) -> int:
                     100 * float(np.mean(offered)), 1
                 )
         if held_out:
-            crossed = [sure_of(asks, question_rows(absent_rows[n], full, True)[0]) for n in SETS]
+            crossed = [
+                sure_of(asks, rows_of_questions(absent_rows[n], full, True)[0]) for n in SETS
+            ]
             for bar in np.quantile(np.concatenate(crossed), np.linspace(0.5, 0.98, 13)):
                 curve.append(
                     (
