@@ -8,14 +8,18 @@ import statistics
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.archive import Archive
 from index.article import Article, Paragraph
 from index.errors import InputError
+from index.sentences import sentence_spans
 
 KS = (1, 3, 5)
+# A news paragraph: one sentence, or two when the first is short and both fit in NEWS_PARAGRAPH
+NEWS_SHORT = 200
+NEWS_PARAGRAPH = 320
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,25 @@ def load_squad(path: Path) -> tuple[list[Article], list[EvalQuestion]]:
                 answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
                 questions.append(EvalQuestion(qa["question"], answers, number - 1))
     return articles, questions
+
+
+def news_layout(article: Article) -> Article:
+    """The article with each paragraph cut into news-length ones of one or two sentences, as
+    wire copy is laid out (an encyclopedia's paragraphs run to several hundred words)."""
+    paragraphs = []
+    for paragraph in article.paragraphs:
+        text, run, joined = paragraph.text, None, False
+        for start, end in sentence_spans(text):
+            short = run and not joined and run[1] - run[0] < NEWS_SHORT
+            if short and end - run[0] <= NEWS_PARAGRAPH:
+                run, joined = (run[0], end), True
+                continue
+            if run:
+                paragraphs.append(Paragraph(text[run[0] : run[1]].strip(), paragraph.heading))
+            run, joined = (start, end), False
+        if run:
+            paragraphs.append(Paragraph(text[run[0] : run[1]].strip(), paragraph.heading))
+    return replace(article, paragraphs=tuple(p for p in paragraphs if p.text))
 
 
 def tokens(text: str) -> list[str]:
