@@ -74,7 +74,7 @@ SETS = ("squadshifts_new_wiki_v1.0.json", "xquad.en.json")
 # news-length paragraphs of a sentence or two (an encyclopedia's paragraphs run to several
 # hundred words; wire copy's do not). Training on both gains nothing over training on the file's
 # layout, on either layout (docs/answer-quality.md); the shipped ranker is trained on "file".
-LAYOUTS = {"": lambda article: article, "news": news_layout}
+LAYOUTS = {"file": lambda article: article, "news": news_layout}
 RERANKED = 5  # the most quotes re-scored
 # (3 does as well on the eval sets, held out, with 3.6 quotes a question instead of 4.3, but
 # leaves out the answer to a trap of tests/test_relevance.py that the full stage finds 4th)
@@ -334,14 +334,14 @@ def fit_stage(groups, names, linear: bool, settings: dict) -> Model | Trees:
 def laid_out(name: str) -> tuple[str, str]:
     """(the eval file, its layout) of a set's name as gathered: "xquad.en.json (news)"."""
     for layout in LAYOUTS:
-        if layout and name.endswith(f" ({layout})"):
+        if name.endswith(f" ({layout})"):
             return name.removesuffix(f" ({layout})"), layout
-    return name, ""
+    return name, "file"
 
 
 def gather(rows_file: Path | None, linear: bool, layouts):
     base = trained()
-    names = [f"{s} ({layout})" if layout else s for layout in layouts for s in SETS]
+    names = [s if layout == "file" else f"{s} ({layout})" for layout in layouts for s in SETS]
     with tempfile.TemporaryDirectory(prefix="newsbot-train-") as folder:
         archives, articles, asked = {}, {}, {}
         for name in names:
@@ -417,7 +417,7 @@ def main(argv: list[str]) -> int:
         "news; with --refit, train on these of the layouts gathered, and report on all",
     )
     args = parser.parse_args(argv)
-    chosen = {"" if name == "file" else name for name in args.layouts.split(",") if name}
+    chosen = {name for name in args.layouts.split(",") if name}
     if unknown := chosen - set(LAYOUTS):
         parser.error(f"no such layout: {', '.join(sorted(unknown))}")
     layouts = [layout for layout in LAYOUTS if layout in chosen]
@@ -476,7 +476,7 @@ def main(argv: list[str]) -> int:
             lexical_right = first_right(
                 [r for n in laid for r in lexical_rows[n]], lexical, held_out
             )
-            report[half][f"{layout or 'file'} layout"] = {
+            report[half][f"{layout} layout"] = {
                 "questions": asked,
                 "lexical_ans@1": round(lexical_right, 1),
                 "ans@1": round(first_right(questions, full, held_out), 1),

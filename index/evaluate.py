@@ -74,17 +74,17 @@ def news_layout(article: Article) -> Article:
     wire copy is laid out (an encyclopedia's paragraphs run to several hundred words)."""
     paragraphs = []
     for paragraph in article.paragraphs:
-        text, run, joined = paragraph.text, None, False
-        for start, end in sentence_spans(text):
-            short = run and not joined and run[1] - run[0] < NEWS_SHORT
-            if short and end - run[0] <= NEWS_PARAGRAPH:
-                run, joined = (run[0], end), True
-                continue
-            if run:
-                paragraphs.append(Paragraph(text[run[0] : run[1]].strip(), paragraph.heading))
-            run, joined = (start, end), False
-        if run:
-            paragraphs.append(Paragraph(text[run[0] : run[1]].strip(), paragraph.heading))
+        runs: list[tuple[int, int, int]] = []  # (start, end, sentences)
+        for start, end in sentence_spans(paragraph.text):
+            if runs and runs[-1][2] == 1 and runs[-1][1] - runs[-1][0] < NEWS_SHORT:
+                first = runs[-1][0]
+                if end - first <= NEWS_PARAGRAPH:
+                    runs[-1] = (first, end, 2)
+                    continue
+            runs.append((start, end, 1))
+        paragraphs += [
+            Paragraph(paragraph.text[s:e].strip(), paragraph.heading) for s, e, _ in runs
+        ]
     return replace(article, paragraphs=tuple(p for p in paragraphs if p.text))
 
 
