@@ -76,12 +76,11 @@ def news_layout(article: Article) -> Article:
     for paragraph in article.paragraphs:
         runs: list[tuple[int, int, int]] = []  # (start, end, sentences)
         for start, end in sentence_spans(paragraph.text):
-            if runs and runs[-1][2] == 1 and runs[-1][1] - runs[-1][0] < NEWS_SHORT:
-                first = runs[-1][0]
-                if end - first <= NEWS_PARAGRAPH:
-                    runs[-1] = (first, end, 2)
-                    continue
-            runs.append((start, end, 1))
+            first, last, sentences = runs[-1] if runs else (start, start, 2)
+            if sentences == 1 and last - first < NEWS_SHORT and end - first <= NEWS_PARAGRAPH:
+                runs[-1] = (first, end, 2)
+            else:
+                runs.append((start, end, 1))
         paragraphs += [
             Paragraph(paragraph.text[s:e].strip(), paragraph.heading) for s, e, _ in runs
         ]
