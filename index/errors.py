@@ -34,5 +34,6 @@ class NotFound(InputError):
 
 
 class ModelMissing(Exception):
-    """The offline relevance model is not installed or cannot be loaded: an install to repair,
-    not a question to answer without it. The message names the file and the fix."""
+    """The offline relevance model or the English word list is not installed or cannot be
+    loaded: an install to repair, not a question to answer without it. The message names the
+    file and the fix."""

@@ -71,6 +71,32 @@ def test_two_letters_swapped_are_one_slip_and_corrected(archive):
     assert teeth.quotes and "giant cilia" in teeth.quotes[0].text
 
 
+def test_a_word_spelt_right_is_not_corrected_into_another_word(archive):
+    """ "decide" is one letter from "decade", but a word, not a slip: it is never read as
+    another word the archive holds; another form of it ("Alaskan", "Alaska") is still tried."""
+    archive.add(
+        [
+            Article(
+                title="Harbor",
+                paragraphs=(
+                    Paragraph("The council spent a decade arguing over the harbor budget."),
+                    Paragraph("The first Alaska expedition was named for the harbor's founder."),
+                ),
+                key="harbor",
+            )
+        ]
+    )
+    for question in ("What did the mayor decide about the budget?", "Decide what?"):
+        answer = archive.ask(question)
+        assert answer.corrected is None and answer.suggestion is None, question
+        assert not any("decade" in quote.text for quote in answer.quotes), question
+    slip = archive.ask("How long did the council argue over the harbor budjet?")
+    assert slip.corrected == "How long did the council argue over the harbor budget?"
+    form = archive.ask("Who was the first Alaskan expedition named for?")
+    assert form.corrected == "Who was the first Alaska expedition named for?"
+    assert "founder" in form.quotes[0].text
+
+
 def test_a_question_the_archive_cannot_answer_gets_no_quotes(newsroom):
     for question in [
         "What is the capital of Australia?",

@@ -234,6 +234,29 @@ def test_a_broken_model_install_fails_with_a_clear_error(tmp_path, damage):
     assert "[1]" not in done.stdout  # no answer was printed without the model
 
 
+def test_a_broken_word_list_install_fails_with_a_clear_error(tmp_path):
+    """The English word list that tells a slip from a word spelt right is needed by any
+    question with a word the archive lacks; its absence is an error, not a guess."""
+    shadow = tmp_path / "shadow" / "spellchecker"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("")  # the package's name, without its checker
+    data = tmp_path / "data"
+    done = _run(
+        f"""
+        import sys
+        from bot.cli import main
+        main(["ingest", "--data", {str(data)!r}, {str(SAMPLES)!r}])
+        sys.exit(main(["ask", "--data", {str(data)!r}, "who pays for the brigde?"]))
+        """,
+        {"PYTHONPATH": f"{tmp_path / 'shadow'}{os.pathsep}{ROOT}"},
+    )
+    assert done.returncode == 2
+    assert "English word list" in done.stderr and "pyspellchecker" in done.stderr
+    assert "pip install -r requirements.txt" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "[1]" not in done.stdout
+
+
 def test_a_missing_model_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch):
     monkeypatch.setattr("index.answering.encoder._MODEL_PACKAGE", "no_such_model_package")
     with pytest.raises(ModelMissing, match="no_such_model_package"):

@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 from index.answering.answers import Answer, Fact, Quote
 from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
+from index.answering.dictionary import is_english
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import Question, without_possessive
 from index.answering.quotes import quote_text
@@ -39,9 +40,11 @@ class Answerer:
         self._encoder = (encoder or shared_encoder()) if semantic else None
 
     def warm_up(self) -> None:
-        """Load the relevance model now: a broken install fails here, and no question waits."""
+        """Load the relevance model and the word list now: a broken install fails here, and no
+        question waits."""
         if self._encoder is not None:
             self._encoder.load()
+        is_english("warm")
 
     def answer(self, question: Question, limit: int = 5) -> Answer:
         return self.explain(question, limit)[0]
@@ -103,6 +106,8 @@ class Answerer:
         similar = (
             close and SequenceMatcher(None, word.lower(), close).ratio() >= SPELLING_SIMILARITY
         )
+        if similar and is_english(word) and not _another_form(word.lower(), close):
+            return None  # "decide" is not "decade"; "Alaskan" may be "Alaska"
         return close if similar else None
 
     def _facts(self, question: Question) -> tuple[Fact, ...]:
@@ -122,6 +127,14 @@ class Answerer:
 
 def _question_features(ranked: list[Candidate]) -> dict[str, float]:
     return answerable([c.features for c in ranked[:10]], [c.score for c in ranked[:10]])
+
+
+def _another_form(word: str, other: str) -> bool:
+    """True if two words differ only in their last letters: "crises", "crisis"."""
+    shorter = min(len(word), len(other))
+    pairs = zip(word, other, strict=False)
+    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), shorter)
+    return shared >= max(4, shorter - 2)
 
 
 def _is_subject(word: str, question: str) -> bool:
