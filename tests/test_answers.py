@@ -245,6 +245,20 @@ def test_a_bad_filter_date_is_refused_with_a_reason(newsroom):
             "Valley Wire",
             "Regional Transit Pass Expands to Three Counties",
         ),
+        # The heat advisory story mentions the public library in passing; the story about the
+        # library is the one whose headline says so
+        (
+            "who wrote the library story?",
+            "author",
+            "Tomás Álvarez",
+            "Library Hours Cut as County Budget Tightens",
+        ),
+        (
+            "when was the library story published?",
+            "published",
+            "2026-04-11",
+            "Library Hours Cut as County Budget Tightens",
+        ),
     ],
 )
 def test_questions_about_an_article_are_answered_from_its_record(

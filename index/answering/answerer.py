@@ -18,6 +18,10 @@ from index.search.schema import term_spans, terms_of
 
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
+# Finding the story a question about an article's record means ("who wrote the library
+# story?"): its headline weighs as much as its text, so a story that mentions the library in
+# passing does not take the place of the one about it
+STORY_HEADLINE = 1.0
 PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
 
 
@@ -114,7 +118,9 @@ class Answerer:
         """Who wrote it, when it was published, which outlet: from the article's record."""
         if not question.words and not question.filters:
             return ()
-        found = self._passages.search(question.words, limit=1, filters=question.filters)
+        found = self._passages.search(
+            question.words, limit=1, filters=question.filters, headline=STORY_HEADLINE
+        )
         facts = []
         for passage in found:
             cited = passage.citation

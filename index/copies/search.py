@@ -23,12 +23,19 @@ class StoryPassages:
         self._store = store
 
     def search(
-        self, words: Sequence[str], *, limit: int = 20, filters: Filters | None = None
+        self,
+        words: Sequence[str],
+        *,
+        limit: int = 20,
+        filters: Filters | None = None,
+        headline: float = 0.0,
     ) -> list[Passage]:
         hidden = self._store.copies()
         if filters and filters.article:  # asked about one article by its id: that one it is
             hidden = hidden - {filters.article}
-        found = self._passages.search(words, limit=limit, filters=filters, exclude=hidden)
+        found = self._passages.search(
+            words, limit=limit, filters=filters, exclude=hidden, headline=headline
+        )
         ids = {p.article_id for p in found}
         others = self._store.also_published_by(ids)
         made = self._store.derived(ids)

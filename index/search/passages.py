@@ -157,18 +157,21 @@ class PassageIndex:
         limit: int = 20,
         filters: Filters | None = None,
         exclude: Collection[str] = (),
+        headline: float = 0.0,
     ) -> list[Passage]:
         """The best passages for any of these words, best first (BM25F over text and headings),
-        leaving out the passages of the articles in `exclude`."""
+        leaving out the passages of the articles in `exclude`. `headline` weighs a match in the
+        article's headline too (0: not at all, as for quotes; the story a question is about)."""
         terms = list(dict.fromkeys(t for word in words for t in terms_of(word)))
         if not terms:
             return []
         with self._lock:
             terms = _telling(self._current_searcher(), terms)
+        weights = _FIELD_WEIGHTS | ({"title": headline} if headline else {})
         clauses = [
             query.Term(field, term, boost=weight)
             for term in terms
-            for field, weight in _FIELD_WEIGHTS.items()
+            for field, weight in weights.items()
         ]
         with self._lock:
             searcher = self._current_searcher()
