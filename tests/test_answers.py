@@ -55,6 +55,15 @@ def test_a_misspelt_question_is_corrected_and_says_so(newsroom):
     assert "a group of guarantors" in answer.quotes[0].text
 
 
+def test_a_misspelt_name_in_the_possessive_is_corrected_and_keeps_its_ending(newsroom):
+    """Before, "Marennia's" was no word to correct (an apostrophe) and, as a name no article
+    holds, the question was declined."""
+    for typed, meant in (("Marennia's", "Marenia's"), ("Marennia’s", "Marenia’s")):
+        answer = newsroom.ask(f"What are {typed} terms for a deal?")
+        assert answer.corrected == f"What are {meant} terms for a deal?"
+        assert "summer flow" in answer.quotes[0].text
+
+
 def test_two_letters_swapped_are_one_slip_and_corrected(archive):
     """ "Zeria" is "Zeira" with two letters swapped: one slip, though Levenshtein counts two
     edits; and "Beriods" is nearer "Beroids" (one swap) than the commoner "behind" (two)."""

@@ -103,16 +103,18 @@ class Answerer:
         return Answer(question, _choose(likely, limit), confidence=sure)
 
     def _close_word(self, word: str) -> str | None:
-        """The archive's closest word to a misspelt one, if it is close enough to be meant."""
-        if not word.isalpha() or len(word) < 4:
+        """The archive's closest word to a misspelt one, if it is close enough to be meant;
+        a possessive keeps its ending ("Zelensky's" -> "zelenskyy's")."""
+        bare = without_possessive(word)
+        if not bare.isalpha() or len(bare) < 4:
             return None
-        close = self._passages.suggest(word)
+        close = self._passages.suggest(bare)
         similar = (
-            close and SequenceMatcher(None, word.lower(), close).ratio() >= SPELLING_SIMILARITY
+            close and SequenceMatcher(None, bare.lower(), close).ratio() >= SPELLING_SIMILARITY
         )
-        if similar and is_english(word) and not _another_form(word.lower(), close):
+        if similar and is_english(bare) and not _another_form(bare.lower(), close):
             return None  # "decide" is not "decade"; "Alaskan" may be "Alaska"
-        return close if similar else None
+        return close + word[len(bare) :] if similar else None
 
     def _facts(self, question: Question) -> tuple[Fact, ...]:
         """Who wrote it, when it was published, which outlet: from the article's record."""
