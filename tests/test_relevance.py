@@ -67,6 +67,28 @@ def test_questions_about_news_elsewhere_are_refused_and_those_answered_here_are_
         assert answer.confidence is not None and answer.confidence > 0
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("latest on the bridge", "Harbor Bridge"),
+        ("any news about the school board?", "Solar Panels"),
+        ("any updates on the library hours?", "Library Hours"),
+        ("what's going on with the transit pass?", "Transit Pass"),
+    ],
+)
+def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled, question, title):
+    """ "latest", "news", "updates" ... are how the question asks, not what it is about: before,
+    a story lacking the word was taken to lack the subject, and the question was declined."""
+    answer = sampled.ask(question)
+    assert answer.quotes and title in answer.quotes[0].citation.title, question
+
+
+def test_news_and_updates_as_subjects_are_still_searched_for():
+    assert "news" in parse_question("When did the news go out that gold was found?").words
+    assert "Update" in parse_question("Which Windows Update service failed?").words
+    assert "latest" not in parse_question("the latest about the dam").words
+
+
 def test_a_declined_question_about_a_story_here_is_offered_that_story(sampled):
     """No story says how many people use the library, but one is about the library."""
     answer = sampled.ask("how many people use the library each week?")

@@ -70,6 +70,13 @@ _ABOUT = (
         "source",
     ),
 )
+# "the latest on the bridge", "any news about the strike", "what's going on with the dam":
+# asking for news about a subject, in words no story needs to hold
+_NEWS_OF = re.compile(
+    r"\b(latest|news|updates?|developments?|going\s+on|happening|happened)\s+"
+    r"(on|about|regarding|concerning|with|to)\b",
+    re.I,
+)
 _ABOUT_FILLER = frozenset(
     "wrote written write authored author writer penned reported reporter filed published publish "
     "posted released appeared appear ran run carried outlet publication newspaper paper site "
@@ -116,7 +123,7 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
     filters, rest = _filters(text)
     about = _asks_about(rest)
     skip = FILLER | _ABOUT_FILLER if about else FILLER
-    words = [w for w in _WORD.findall(rest) if _bare(w) not in skip]
+    words = [w for w in _WORD.findall(_NEWS_OF.sub(" ", rest)) if _bare(w) not in skip]
     return Question(text=text, words=tuple(words), filters=filters, about=about)
 
 
