@@ -64,6 +64,34 @@ def test_a_misspelt_name_in_the_possessive_is_corrected_and_keeps_its_ending(new
         assert "summer flow" in answer.quotes[0].text
 
 
+def test_a_slip_is_corrected_to_the_word_written_likest_it(archive):
+    """ "Ryal" is one letter from "real" and from "royal": the likelier meant is the one written
+    like it, though "real" is commoner. "Civial" is the stem "civil", written "civil" here,
+    though the first passage holding the stem writes "civilization"."""
+    texts = [
+        "Ancient civilization along the river began with farming villages.",
+        "The real cost of the war was counted in real wages and real losses, in real terms.",
+        "Veterans of the Spanish Civil War trained the cadets at the Royal Military College.",
+    ]
+    archive.add(
+        [Article(title="Notes", paragraphs=tuple(Paragraph(t) for t in texts), key="notes")]
+    )
+    royal = archive.ask("Who trained cadets at the Ryal Military College?")
+    assert royal.corrected == "Who trained cadets at the Royal Military College?"
+    assert "Spanish Civil War" in royal.quotes[0].text
+    civil = archive.ask("Who were the veterans of the Spanish Civial War?")
+    assert civil.corrected == "Who were the veterans of the Spanish Civil War?"
+
+
+def test_a_misspelt_little_word_is_read_as_the_word_meant(newsroom):
+    """ "teh" and "thier" are no words the index holds (it leaves out "the" and "their"): the
+    English word list says what was meant, rather than the archive's nearest ("tier")."""
+    answer = newsroom.ask("who are teh proposed guarantors?")
+    assert answer.corrected == "who are the proposed guarantors?"
+    assert "a group of guarantors" in answer.quotes[0].text
+    assert newsroom.ask("what are thier terms?").suggestion == "what are their terms?"
+
+
 def test_two_letters_swapped_are_one_slip_and_corrected(archive):
     """ "Zeria" is "Zeira" with two letters swapped: one slip, though Levenshtein counts two
     edits; and "Beriods" is nearer "Beroids" (one swap) than the commoner "behind" (two)."""

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 from index.answering.answers import Answer, Fact, Quote
 from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
-from index.answering.dictionary import is_english
+from index.answering.dictionary import is_english, likeliest
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import Question, without_possessive
 from index.answering.quotes import quote_text
@@ -106,13 +106,19 @@ class Answerer:
         """The archive's closest word to a misspelt one, if it is close enough to be meant;
         a possessive keeps its ending ("Zelensky's" -> "zelenskyy's")."""
         bare = without_possessive(word)
-        if not bare.isalpha() or len(bare) < 4:
+        if not bare.isalpha() or len(bare) < 3:
+            return None
+        english = is_english(bare)
+        meant = None if english else likeliest(bare)
+        if meant is not None and not terms_of(meant):  # "thier", "teh": words no index holds
+            return meant + word[len(bare) :]
+        if len(bare) < 4:
             return None
         close = self._passages.suggest(bare)
         similar = (
             close and SequenceMatcher(None, bare.lower(), close).ratio() >= SPELLING_SIMILARITY
         )
-        if similar and is_english(bare) and not _another_form(bare.lower(), close):
+        if similar and english and not _another_form(bare.lower(), close):
             return None  # "decide" is not "decade"; "Alaskan" may be "Alaska"
         return close + word[len(bare) :] if similar else None
 
@@ -138,7 +144,8 @@ def _question_features(ranked: list[Candidate]) -> dict[str, float]:
 
 
 def _another_form(word: str, other: str) -> bool:
-    """True if two words differ only in their last letters: "crises", "crisis"."""
+    """True if two words differ only in an ending of up to two letters: "Alaskan", "Alaska";
+    "crises", "crisis" (and, unavoidably, "avenge", "avenue")."""
     shorter = min(len(word), len(other))
     pairs = zip(word, other, strict=False)
     shared = next((i for i, (a, b) in enumerate(pairs) if a != b), shorter)

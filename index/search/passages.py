@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -26,9 +28,15 @@ log = logging.getLogger(__name__)
 COMMON_SHARE = 0.05
 COMMON_LEAST = 500  # passages a word must be in before it counts as common (small archives)
 ENOUGH_RARE = 2
+SUGGEST_TERMS = 8  # index terms as near to a misspelt word read for their written forms
+SUGGEST_PASSAGES = 3  # passages read for each term's written forms
+# A written form is chosen by how alike it is to the word typed (difflib's ratio) plus this
+# much for each tenfold of passages holding it: a slip toward a rare word is less likely
+SUGGEST_COMMONNESS = 0.1
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
-# The title is not searched: it is on every passage of an article, so its postings are as long
-# as the text's; the answerer lifts passages whose title holds question words instead.
+# The title is not searched for quotes: it is on every passage of an article, so its postings
+# are as long as the text's; the answerer lifts passages whose title holds question words
+# instead. Only a question about an article's record searches it (`headline`), to find the story.
 _FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4}
 
 
@@ -200,14 +208,29 @@ class PassageIndex:
             close.discard(typed)
             if not close:
                 return None
-            best = max(
-                sorted(close),
-                key=lambda t: (-_edit_distance(t, typed), reader.doc_frequency("body", t)),
-            )
-            hit = searcher.search(query.Term("body", best), limit=1)
-            text = hit[0]["body"] if hit else ""
-        written = (text[s:e] for term, s, e in term_spans(text) if term == best)
-        return next(written, best).lower()
+            # The fewest slips first; among terms as near, the one written likest the word typed
+            # ("Ryal": "royal", not the commoner "real"), weighed with how common it is ("crises":
+            # "crisis", not "criss"). A term is a stem: its written forms are read from passages
+            # that hold it ("Civial": "civil", not "civilization").
+            nearest = min(_edit_distance(t, typed) for t in close)
+            tied = sorted(
+                (t for t in close if _edit_distance(t, typed) == nearest),
+                key=lambda t: (-reader.doc_frequency("body", t), t),
+            )[:SUGGEST_TERMS]
+            written = {}
+            for term in tied:
+                commonness = SUGGEST_COMMONNESS * math.log10(reader.doc_frequency("body", term))
+                for hit in searcher.search(query.Term("body", term), limit=SUGGEST_PASSAGES):
+                    text = hit["body"]
+                    for found, start, end in term_spans(text):
+                        if found == term:
+                            written.setdefault(text[start:end].lower(), commonness)
+        typed_word = word.lower()
+        return max(
+            sorted(written),
+            key=lambda form: SequenceMatcher(None, typed_word, form).ratio() + written[form],
+            default=None,
+        )
 
     def knows(self, word: str) -> bool:
         """True if the word occurs in some passage's text (stop words count as known)."""
