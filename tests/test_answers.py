@@ -92,6 +92,21 @@ def test_a_misspelt_little_word_is_read_as_the_word_meant(newsroom):
     assert newsroom.ask("what are thier terms?").suggestion == "what are their terms?"
 
 
+def test_a_month_is_found_abbreviated_or_spelt_out(archive):
+    """AP style writes "Feb. 3" beside a date and "December" alone; a question may write either
+    the other way. Before, "Dec" was taken for a name no story holds, and the question declined."""
+    texts = (
+        "The ferry will resume service on Feb. 3 after repairs to its hull.",
+        "Crews worked through December to finish the hull.",
+    )
+    archive.add([Article(title="Ferry", paragraphs=tuple(map(Paragraph, texts)), key="ferry")])
+    spelt_out = archive.ask("When in February will the ferry resume service?")
+    assert spelt_out.quotes and "Feb. 3" in spelt_out.quotes[0].text
+    abbreviated = archive.ask("What did crews do in Dec?")
+    assert abbreviated.corrected == "What did crews do in December?"
+    assert "worked through December" in abbreviated.quotes[0].text
+
+
 def test_two_letters_swapped_are_one_slip_and_corrected(archive):
     """ "Zeria" is "Zeira" with two letters swapped: one slip, though Levenshtein counts two
     edits; and "Beriods" is nearer "Beroids" (one swap) than the commoner "behind" (two)."""

@@ -18,6 +18,22 @@ from index.search.schema import term_spans, terms_of
 
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
+# AP style abbreviates Jan., Feb., Aug., Sept., Oct., Nov. and Dec. beside a date ("Feb. 3") and
+# spells them out alone ("in February"): a question may write a month the other way from a story
+_AP_MONTHS = {
+    "jan": "january",
+    "feb": "february",
+    "aug": "august",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
+_MONTHS = (
+    _AP_MONTHS
+    | {"mar": "march", "apr": "april", "jun": "june", "jul": "july", "sep": "september"}
+    | {month: short for short, month in _AP_MONTHS.items()}
+)
 # Finding the story a question about an article's record means ("who wrote the library
 # story?"): its headline weighs as much as its text, so a story that mentions the library in
 # passing does not take the place of the one about it
@@ -108,6 +124,9 @@ class Answerer:
         bare = without_possessive(word)
         if not bare.isalpha() or len(bare) < 3:
             return None
+        other = _MONTHS.get(bare.lower())
+        if other and self._passages.knows(other):  # "Feb" asked, "February" written
+            return other
         english = is_english(bare)
         meant = None if english else likeliest(bare)
         if meant is not None and not terms_of(meant):  # "thier", "teh": words no index holds
