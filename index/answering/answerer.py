@@ -20,8 +20,7 @@ MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
 # AP style abbreviates Jan., Feb., Aug., Sept., Oct., Nov. and Dec. beside a date ("Feb. 3") and
 # spells them out alone ("in February"): a question may write a month the other way from a story
-_AP_MONTHS = {
-    "jan": "january",
+_AP_MONTHS = {  # (not "Jan", nor "Jun" below: first names as often)
     "feb": "february",
     "aug": "august",
     "sept": "september",
@@ -31,8 +30,9 @@ _AP_MONTHS = {
 }
 _MONTHS = (
     _AP_MONTHS
-    | {"mar": "march", "apr": "april", "jun": "june", "jul": "july", "sep": "september"}
+    | {"mar": "march", "apr": "april", "jul": "july", "sep": "september"}
     | {month: short for short, month in _AP_MONTHS.items()}
+    | {"january": "jan"}
 )
 # Finding the story a question about an article's record means ("who wrote the library
 # story?"): its headline weighs as much as its text, so a story that mentions the library in
@@ -124,12 +124,13 @@ class Answerer:
         bare = without_possessive(word)
         if not bare.isalpha() or len(bare) < 3:
             return None
-        other = _MONTHS.get(bare.lower())
+        other = None if bare.isupper() else _MONTHS.get(bare.lower())  # "DEC" is no month
         if other and self._passages.knows(other):  # "Feb" asked, "February" written
             return other
         english = is_english(bare)
-        meant = None if english else likeliest(bare)
-        if meant is not None and not terms_of(meant):  # "thier", "teh": words no index holds
+        # "thier", "teh": slips for words no index holds. Only in lower case: a name is no slip
+        meant = likeliest(bare) if bare.islower() and not english else None
+        if meant is not None and not terms_of(meant):
             return meant + word[len(bare) :]
         if len(bare) < 4:
             return None
