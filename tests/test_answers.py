@@ -92,6 +92,13 @@ def test_a_misspelt_little_word_is_read_as_the_word_meant(newsroom):
     assert newsroom.ask("what are thier terms?").suggestion == "what are their terms?"
 
 
+def test_a_short_name_the_archive_lacks_is_no_slip_for_a_little_word(newsroom):
+    """ "ofo" would be a slip for "of", but "Ofo" is a name: no story holds it, so nothing is
+    quoted, rather than the question without it."""
+    answer = newsroom.ask("What did Ofo say about the harbor bridge budget?")
+    assert answer.corrected is None and answer.quotes == ()
+
+
 def test_a_month_is_found_abbreviated_or_spelt_out(archive):
     """AP style writes "Feb. 3" beside a date and "December" alone; a question may write either
     the other way. Before, "Dec" was taken for a name no story holds, and the question declined."""
