@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 from index.answering.answers import Answer, Fact, Quote
 from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
-from index.answering.dictionary import is_english, likeliest
+from index.answering.dictionary import is_english, likeliest, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import Question, without_possessive
 from index.answering.quotes import quote_text
@@ -64,7 +64,7 @@ class Answerer:
         question waits."""
         if self._encoder is not None:
             self._encoder.load()
-        is_english("warm")
+        load_word_list()
 
     def answer(self, question: Question, limit: int = 5) -> Answer:
         return self.explain(question, limit)[0]

@@ -7,6 +7,11 @@ from functools import cache
 from index.errors import ModelMissing
 
 
+def load_word_list() -> None:
+    """Read the word list now: a broken install fails here, not at a question."""
+    _checker()
+
+
 def is_english(word: str) -> bool:
     """True if the word, in any case, is in the English word list (about 160,000 words)."""
     return word.lower() in _checker().word_frequency.dictionary

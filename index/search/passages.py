@@ -219,7 +219,9 @@ class PassageIndex:
             )[:SUGGEST_TERMS]
             written = {}
             for term in tied:
-                commonness = SUGGEST_COMMONNESS * math.log10(reader.doc_frequency("body", term))
+                commonness = SUGGEST_COMMONNESS * math.log10(
+                    reader.doc_frequency("body", term) or 1
+                )
                 for hit in searcher.search(query.Term("body", term), limit=SUGGEST_PASSAGES):
                     text = hit["body"]
                     for found, start, end in term_spans(text):
