@@ -55,6 +55,16 @@ def test_a_misspelt_question_is_corrected_and_says_so(newsroom):
     assert "a group of guarantors" in answer.quotes[0].text
 
 
+def test_chat_words_spelt_right_are_not_corrected_into_other_words(newsroom):
+    """ "status" is not "states", nor "thanks" "than": an ending is no inflection unless it is one
+    ("Alaskan", "Alaska" above)."""
+    status = newsroom.ask("what's the status of the bridge vote?")
+    assert status.corrected is None
+    assert "postponed its vote" in status.quotes[0].text
+    thanks = newsroom.ask("thanks!")
+    assert thanks.suggestion is None and thanks.quotes == ()
+
+
 def test_a_misspelt_name_in_the_possessive_is_corrected_and_keeps_its_ending(newsroom):
     """Before, "Marennia's" was no word to correct (an apostrophe) and, as a name no article
     holds, the question was declined."""

@@ -34,6 +34,8 @@ _MONTHS = (
     | {month: short for short, month in _AP_MONTHS.items()}
     | {"january": "jan"}
 )
+# What another form of a word spelt right may add to it, to be tried in its place
+_ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
 # Finding the story a question about an article's record means ("who wrote the library
 # story?"): its headline weighs as much as its text, so a story that mentions the library in
 # passing does not take the place of the one about it
@@ -74,7 +76,7 @@ class Answerer:
         if question.about and (facts := self._facts(question)):
             return Answer(question.text, (), facts=facts), []
         unknown = self.unknown_words(question)[:MAX_CORRECTIONS]
-        corrections = {word: self._close_word(word) for word in unknown}
+        corrections = {word: self._close_word(word, question.text) for word in unknown}
         correction = _corrected(question, corrections)
         # A name or a number that no article contains, and that is no misspelling of one it
         # does, is a subject the archive does not cover: quoting the rest would mislead.
@@ -118,9 +120,11 @@ class Answerer:
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
         return Answer(question, _choose(likely, limit), confidence=sure)
 
-    def _close_word(self, word: str) -> str | None:
+    def _close_word(self, word: str, question: str) -> str | None:
         """The archive's closest word to a misspelt one, if it is close enough to be meant;
-        a possessive keeps its ending ("Zelensky's" -> "zelenskyy's")."""
+        a possessive keeps its ending ("Zelensky's" -> "zelenskyy's"). A word spelt right is
+        taken as meant, unless it names someone or something ("Percy Shelly": "Shelley"): the
+        archive knows its names better than a word list does."""
         bare = without_possessive(word)
         if not bare.isalpha() or len(bare) < 3:
             return None
@@ -138,8 +142,11 @@ class Answerer:
         similar = (
             close and SequenceMatcher(None, bare.lower(), close).ratio() >= SPELLING_SIMILARITY
         )
-        if similar and english and not _another_form(bare.lower(), close):
-            return None  # "decide" is not "decade"; "Alaskan" may be "Alaska"
+        named = _is_subject(word, question)
+        if similar and english and not named and not _another_form(bare.lower(), close):
+            return (
+                None  # "decide" is not "decade", nor "status" "states"; "Alaskan" may be "Alaska"
+            )
         return close + word[len(bare) :] if similar else None
 
     def _facts(self, question: Question) -> tuple[Fact, ...]:
@@ -164,12 +171,10 @@ def _question_features(ranked: list[Candidate]) -> dict[str, float]:
 
 
 def _another_form(word: str, other: str) -> bool:
-    """True if two words differ only in an ending of up to two letters: "Alaskan", "Alaska";
-    "crises", "crisis" (and, unavoidably, "avenge", "avenue")."""
-    shorter = min(len(word), len(other))
-    pairs = zip(word, other, strict=False)
-    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), shorter)
-    return shared >= max(4, shorter - 2)
+    """True if one word is the other with an inflection added: "Alaskan", "Alaska"; "ruled",
+    "rule" (not "status", "states"; "thanks", "than"; "planet", "plane")."""
+    short, long = sorted((word, other), key=len)
+    return len(short) >= 4 and long.startswith(short) and long[len(short) :] in _ENDINGS
 
 
 def _is_subject(word: str, question: str) -> bool:
