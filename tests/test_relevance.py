@@ -239,16 +239,7 @@ def test_a_broken_model_install_fails_with_a_clear_error(tmp_path, damage):
     (shadow / "__init__.py").write_text("")
     if damage == "garbage":
         (shadow / "model.onnx").write_bytes(b"not a model at all" * 100)
-    data = tmp_path / "data"
-    done = _run(
-        f"""
-        import sys
-        from bot.cli import main
-        main(["ingest", "--data", {str(data)!r}, {str(SAMPLES)!r}])
-        sys.exit(main(["ask", "--data", {str(data)!r}, "who pays for the bridge?"]))
-        """,
-        {"PYTHONPATH": f"{tmp_path / 'shadow'}{os.pathsep}{ROOT}"},
-    )
+    done = _ask_beside_shadow(tmp_path, "who pays for the bridge?")
     assert done.returncode == 2
     assert "relevance model" in done.stderr
     assert "pip install -r requirements.txt" in done.stderr
@@ -262,21 +253,26 @@ def test_a_broken_word_list_install_fails_with_a_clear_error(tmp_path):
     shadow = tmp_path / "shadow" / "spellchecker"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("")  # the package's name, without its checker
-    data = tmp_path / "data"
-    done = _run(
-        f"""
-        import sys
-        from bot.cli import main
-        main(["ingest", "--data", {str(data)!r}, {str(SAMPLES)!r}])
-        sys.exit(main(["ask", "--data", {str(data)!r}, "who pays for the brigde?"]))
-        """,
-        {"PYTHONPATH": f"{tmp_path / 'shadow'}{os.pathsep}{ROOT}"},
-    )
+    done = _ask_beside_shadow(tmp_path, "who pays for the brigde?")
     assert done.returncode == 2
     assert "English word list" in done.stderr and "pyspellchecker" in done.stderr
     assert "pip install -r requirements.txt" in done.stderr
     assert "Traceback" not in done.stderr
     assert "[1]" not in done.stdout
+
+
+def _ask_beside_shadow(tmp_path, question: str) -> subprocess.CompletedProcess:
+    """Ingest the samples and ask, in a process where tmp_path/shadow's packages come first."""
+    data = tmp_path / "data"
+    return _run(
+        f"""
+        import sys
+        from bot.cli import main
+        main(["ingest", "--data", {str(data)!r}, {str(SAMPLES)!r}])
+        sys.exit(main(["ask", "--data", {str(data)!r}, {question!r}]))
+        """,
+        {"PYTHONPATH": f"{tmp_path / 'shadow'}{os.pathsep}{ROOT}"},
+    )
 
 
 def test_a_missing_model_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch):
