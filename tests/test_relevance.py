@@ -518,3 +518,24 @@ def test_the_full_stage_re_scores_the_quotes_close_to_the_first():
     assert ranking.rerank_count([]) == 0
     shipped = trained()
     assert shipped.reranked_least <= shipped.reranked and shipped.rerank_margin > 0
+
+
+INTERVIEW = (
+    "The harbor master of Port Ellery, Ines Varga, sat down with the Ellery Tribune this week "
+    "to talk about the aging ferry pier and the fight over who should pay to fix it.",
+    '"Does the port authority want the city to pay for the ferry pier? Is that the plan?" '
+    "the Tribune asked.",
+    '"We want the city to cover half of the repairs, about $3 million, and the state to cover '
+    'the rest," Varga said. "The pilings under the pier are sixty years old."',
+)
+
+
+def test_an_interviewers_question_is_no_answer_to_the_question_it_echoes(archive):
+    """The interviewer's question holds every word asked about, but says nothing: the reply
+    comes first. Asked what was asked, the question is the answer."""
+    paragraphs = tuple(Paragraph(text) for text in INTERVIEW)
+    archive.add([Article(title="Ferry pier repairs", paragraphs=paragraphs, key="pier")])
+    wants = archive.ask("what does the port authority want from the city?")
+    assert wants.quotes and "We want the city to cover half" in wants.quotes[0].text
+    asked = archive.ask("what did the Tribune ask about the port authority?")
+    assert asked.quotes and asked.quotes[0].paragraph == 2

@@ -33,6 +33,8 @@ SIMILARITY_GAPS = {
     "sentence_similarity": "sentence_similarity_gap",
     "alignment": "alignment_gap",
 }
+# A question that mentions asking ("what did the host ask?") may be answered by a question
+_ABOUT_ASKING = re.compile(r"\b(?:ask|asks|asked|asking|question|questions|questioned)\b", re.I)
 # A name or a number: a capitalised word not opening a sentence, or digits.
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
@@ -150,7 +152,8 @@ def rank(
     question: Question, found: list[Candidate], ranking: Ranking, encoder: Encoder | None
 ) -> list[Candidate]:
     """The candidates best first: all by the lexical model, then the best few re-scored by the
-    full model (lexical features and the embedding's similarities) ahead of the rest."""
+    full model (lexical features and the embedding's similarities) ahead of the rest; a quote
+    that only asks a question comes last."""
     if not found:
         return []
     lexical = ranking.lexical
@@ -173,7 +176,23 @@ def rank(
     highest = tail[0].score if tail else 0.0
     for candidate in tail:  # below every re-scored one, in the lexical stage's order
         candidate.score = floor - (highest - candidate.score)
-    return head + tail
+    return _questions_last(question, head + tail)
+
+
+def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candidate]:
+    """The candidates with those that only ask a question after all the others ("Is that
+    your concession?" moderator Kristen Welker asked.): they quote the words asked about,
+    but say nothing of their own. Unless the question is about what was asked."""
+    if _ABOUT_ASKING.search(question.text):
+        return ranked
+    asking = [c for c in ranked if "?" in c.text and all("?" in s for s in _sentences(c))]
+    if not asking or len(asking) == len(ranked):
+        return ranked
+    saying = [c for c in ranked if all(c is not a for a in asking)]
+    floor, highest = saying[-1].score - 1.0, asking[0].score
+    for candidate in asking:
+        candidate.score = floor - (highest - candidate.score)
+    return saying + asking
 
 
 def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
