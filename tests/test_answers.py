@@ -339,6 +339,50 @@ def test_questions_about_an_article_are_answered_from_its_record(
     assert fact.value.startswith(value)
 
 
+@pytest.mark.parametrize(
+    ("question", "field", "value", "titles"),
+    [
+        ("who is Mei Lin?", "author", "Mei Lin", ["River cleanup"]),
+        ("what has mara okonjo written?", "author", "Mara Okonjo", ["Marenia dam talks"]),
+        ("stories author:okonjo", "author", "Mara Okonjo", ["Marenia dam talks"]),
+        (
+            "latest stories by Jordan Ellis",
+            "author",
+            "Jordan Ellis",
+            ["School Board Approves Solar Panels for Two Campuses"],
+        ),
+        (  # newest first
+            "what has the Valley Wire published?",
+            "source",
+            "Valley Wire",
+            [
+                "Heat Advisory Issued for the Sable Valley",
+                "Regional Transit Pass Expands to Three Counties",
+            ],
+        ),
+    ],
+)
+def test_a_question_naming_an_author_or_an_outlet_lists_their_stories(
+    newsroom, question, field, value, titles
+):
+    """Bylines and outlets are in the articles' records, not their text: such a name is no
+    subject the archive lacks (before, these were declined as naming someone unknown)."""
+    answer = newsroom.ask(question)
+    assert [f.citation.title for f in answer.facts] == titles
+    assert {(f.field, f.value) for f in answer.facts} == {(field, value)}
+
+
+def test_an_authors_name_in_a_question_asks_about_their_stories(newsroom):
+    answer = newsroom.ask("what did Mei Lin write about the volunteers?")
+    assert answer.quotes and answer.facts == ()
+    assert {q.citation.author for q in answer.quotes} == {"Mei Lin"}
+    published = newsroom.ask("when did the Gazette publish the cleanup story?")
+    assert [(f.field, f.citation.title) for f in published.facts] == [
+        ("published", "River cleanup")
+    ]
+    assert newsroom.ask("what has Zofia Brandtner written?").facts == ()  # nobody's byline
+
+
 def test_a_question_about_a_poem_is_not_a_question_about_an_article(newsroom):
     assert newsroom.ask("who wrote the guarantors proposal?").facts == ()
 

@@ -10,7 +10,12 @@ from index.answering.answers import Answer, Fact, Quote
 from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
 from index.answering.dictionary import is_english, likeliest, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
-from index.answering.question import Question, without_possessive
+from index.answering.question import (
+    Question,
+    asks_for_stories,
+    by_record_names,
+    without_possessive,
+)
 from index.answering.quotes import quote_text
 from index.answering.ranker import Ranking, trained
 from index.search.passages import PassageIndex
@@ -75,7 +80,14 @@ class Answerer:
         """The answer, and the candidates its quotes were chosen from (best first)."""
         if question.about and (facts := self._facts(question)):
             return Answer(question.text, (), facts=facts), []
-        unknown = self.unknown_words(question)[:MAX_CORRECTIONS]
+        unknown = self.unknown_words(question)
+        named = self._record_names(question, unknown)
+        if named:
+            question = by_record_names(question, named)
+            unknown = [w for w in unknown if w not in named]
+        if asks_for_stories(question):
+            return Answer(question.text, (), facts=self._stories(question, limit)), []
+        unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: self._close_word(word, question.text) for word in unknown}
         correction = _corrected(question, corrections)
         # A name or a number that no article contains, and that is no misspelling of one it
@@ -149,6 +161,37 @@ class Answerer:
             )
         return close + word[len(bare) :] if similar else None
 
+    def _record_names(self, question: Question, unknown: list[str]) -> dict[str, str]:
+        """The words of the question that name an author or an outlet ({word: "author" or
+        "source"}): a run of words in a byline or an outlet's name, one of which no passage
+        holds ("the Valley Wire", though stories mention the Sable Valley)."""
+        if not any(_may_name(w, question.text) for w in unknown):
+            return {}
+        fields = self._passages.record_names(
+            [w for w in question.words if _may_name(w, question.text)]
+        )
+        named, run = {}, []
+        for word in (*question.words, ""):
+            if run and fields.get(word) != fields[run[0]]:
+                if any(w in unknown for w in run):
+                    named |= {w: fields[w] for w in run}
+                run = []
+            if word in fields:
+                run.append(word)
+        return named
+
+    def _stories(self, question: Question, limit: int) -> tuple[Fact, ...]:
+        """The newest stories the question's filters allow, each with what it was found by:
+        its author, its outlet, or else its date."""
+        filters = question.filters
+        field = "author" if filters.author else "source" if filters.source else "published"
+        facts = []
+        for passage in self._passages.stories(filters, limit=limit):
+            cited = passage.citation
+            value = {"author": cited.author, "source": cited.source or cited.domain}
+            facts.append(Fact(field, value.get(field, cited.published), cited))
+        return tuple(facts)
+
     def _facts(self, question: Question) -> tuple[Fact, ...]:
         """Who wrote it, when it was published, which outlet: from the article's record."""
         if not question.words and not question.filters:
@@ -175,6 +218,12 @@ def _another_form(word: str, other: str) -> bool:
     "rule" (not "status", "states"; "thanks", "than"; "planet", "plane")."""
     short, long = sorted((word, other), key=len)
     return len(short) >= 4 and long.startswith(short) and long[len(short) :] in _ENDINGS
+
+
+def _may_name(word: str, question: str) -> bool:
+    """A word that may be part of a name: capitalised, or any word of a question typed all in
+    lower case ("who is mei lin?")."""
+    return word[:1].isupper() or question.islower()
 
 
 def _is_subject(word: str, question: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.dates import NotADate, date_bounds, source_date
 from index.errors import QuestionError
@@ -60,6 +60,16 @@ _ABOUT = (
         "published",
     ),
     (
+        # "when did the Gazette publish the cleanup story?" (not "... the mayor's report")
+        re.compile(
+            r"^\s*(when|what\s+date|what\s+day)\s+did\s+(the\s+)?\w+(\s+\w+)?\s+(publish|post|"
+            r"run|print)\s+(the|this|that|its|their|his|her|a|an)\s+(\w+\s+){0,3}?"
+            r"(?P<piece>article|story|piece|column|op-?ed|editorial)s?\b",
+            re.I,
+        ),
+        "published",
+    ),
+    (
         re.compile(
             rf"^\s*(which|what)\s+{_OUTLET}\s+(published|ran|carried|printed|posted|reported|"
             rf"wrote|covered|broke|(is|was)\s+(it|this|that|the)\s+((\w+\s+){{0,3}}?({_PIECES})s?"
@@ -82,6 +92,13 @@ _ABOUT_FILLER = frozenset(
     "posted released appeared appear ran run carried outlet publication newspaper paper site "
     "website news organization organisation come out date day story stories piece report column "
     "coverage feature editorial".split()
+)
+
+# What a question asking for someone's or some outlet's stories says besides the name ("what
+# has Mei Lin written lately?", "who is Mei Lin?", "latest stories by the Gazette")
+_STORIES_OF = _ABOUT_FILLER | frozenset(
+    "by write writes writing cover covers covered covering work works articles pieces reports "
+    "columns latest recent recently lately new newest last".split()
 )
 
 
@@ -138,6 +155,29 @@ def _asks_about(text: str) -> str | None:
             return None
         return name
     return None
+
+
+def by_record_names(question: Question, named: dict[str, str]) -> Question:
+    """The question with the words that name an author or an outlet ({word: "author" or
+    "source"}) read as filters, and without the words that ask for their work: "what did Mei
+    Lin write about the river?" asks author:"Mei Lin" about the river. A filter the question
+    sets itself stays."""
+    names: dict[str, list[str]] = {}
+    for word in question.words:
+        if word in named:
+            names.setdefault(named[word], []).append(without_possessive(word))
+    filters = replace(
+        question.filters,
+        **{f: " ".join(ws) for f, ws in names.items() if not getattr(question.filters, f)},
+    )
+    words = tuple(w for w in question.words if w not in named and _bare(w) not in _STORIES_OF)
+    return replace(question, words=words, filters=filters)
+
+
+def asks_for_stories(question: Question) -> bool:
+    """True if the question asks only for the stories its filters allow: it names an author
+    or an outlet and nothing else ("who is Mei Lin?", "what has the Gazette published?")."""
+    return bool(question.filters) and all(_bare(w) in _STORIES_OF for w in question.words)
 
 
 def without_possessive(word: str) -> str:

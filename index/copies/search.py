@@ -36,6 +36,16 @@ class StoryPassages:
         found = self._passages.search(
             words, limit=limit, filters=filters, exclude=hidden, headline=headline
         )
+        return self._cited(found)
+
+    def stories(self, filters: Filters, *, limit: int = 5) -> list[Passage]:
+        """The first passage of each of the newest articles the filters allow, originals only."""
+        return self._cited(
+            self._passages.stories(filters, limit=limit, exclude=self._store.copies())
+        )
+
+    def _cited(self, found: list[Passage]) -> list[Passage]:
+        """The passages with what the store knows of their citations."""
         ids = {p.article_id for p in found}
         others = self._store.also_published_by(ids)
         made = self._store.derived(ids)

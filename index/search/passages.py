@@ -191,6 +191,48 @@ class PassageIndex:
             )
             return [_passage(hit) for hit in results]
 
+    def record_names(self, words: Sequence[str]) -> dict[str, str]:
+        """Which of these words are in an article's byline or outlet name (its record, not
+        its text): {word: "author" or "source"}."""
+        named = {}
+        with self._lock:
+            searcher = self._current_searcher()
+            for word in words:
+                for field in ("author", "source"):
+                    terms = [token.text for token in passage_schema()[field].analyzer(word)]
+                    if terms and all(searcher.doc_frequency(field, t) for t in terms):
+                        named[word] = field
+                        break
+        return named
+
+    def stories(
+        self, filters: Filters, *, limit: int = 5, exclude: Collection[str] = ()
+    ) -> list[Passage]:
+        """The first passage of each of the newest `limit` articles the filters allow (the
+        undated last), leaving out the articles in `exclude`."""
+        with self._lock:
+            searcher = self._current_searcher()
+            allowed = _filter_query(filters) or query.Every()
+            found = searcher.search(allowed, limit=None, groupedby="article", scored=False)
+            groups = found.groups("article")
+            # An article's passages share its date: one of each dates it
+            dated = sorted(
+                (
+                    (searcher.stored_fields(docs[0]).get("published") or "", article)
+                    for article, docs in groups.items()
+                    if article not in exclude
+                ),
+                reverse=True,
+            )
+            firsts = [
+                min(
+                    (searcher.stored_fields(n) for n in groups[article]),
+                    key=lambda f: f["paragraph"],
+                )
+                for _, article in dated[:limit]
+            ]
+            return [_passage_of(fields, 0.0) for fields in firsts]
+
     def suggest(self, word: str) -> str | None:
         """The word of the passages closest to one they do not hold, as it is written there."""
         terms = terms_of(word)
@@ -296,12 +338,15 @@ class PassageIndex:
 
 
 def _passage(hit) -> Passage:
-    fields = hit.fields()
+    return _passage_of(hit.fields(), hit.score)
+
+
+def _passage_of(fields: dict, score: float) -> Passage:
     return Passage(
         paragraph=fields["paragraph"],
         text=fields["body"],
         heading=fields.get("heading") or None,
-        score=hit.score,
+        score=score,
         citation=Citation(
             article_id=fields["article"],
             title=fields["title"],
