@@ -1,6 +1,7 @@
-"""The bots' help documents the filters and the questions about an article (one text, in
-bot/render/help.py, for Slack and Discord), and Discord shows facts ("who wrote …"). Real Bolt
-App and discord.py client against the fakes on 127.0.0.1; a real archive of the samples."""
+"""The bots' help documents the filters and the questions about an article or an author (one
+text, in bot/render/help.py, for Slack and Discord), and Discord shows facts ("who wrote …").
+Real Bolt App and discord.py client against the fakes on 127.0.0.1; a real archive of the
+samples."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import json
 import re
 
 from bot.render import blocks, embeds
-from bot.render.help import ABOUT_ARTICLE, EXAMPLE, FILTERS, OTHER_PAIRS, ask_option_description
+from bot.render.help import (
+    ABOUT_ARTICLE,
+    ABOUT_BYLINE,
+    EXAMPLE,
+    FILTERS,
+    OTHER_PAIRS,
+    ask_option_description,
+)
 from index.answering.answers import Answer, Fact
 from index.citation import Citation
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
@@ -27,7 +35,7 @@ def documents_asking(text: str) -> None:
         assert name in text
     assert 'in:"words of a title"' in text
     assert OTHER_PAIRS in text
-    for question in ABOUT_ARTICLE:
+    for question in ABOUT_ARTICLE + ABOUT_BYLINE:
         assert question in text
 
 
@@ -53,6 +61,9 @@ def test_the_help_examples_are_answered(sampled):
     for question, field in zip(ABOUT_ARTICLE, ("author", "published", "source"), strict=True):
         [fact] = sampled.ask(question).facts
         assert fact.field == field and fact.value, question
+    written, reported = (sampled.ask(question) for question in ABOUT_BYLINE)
+    assert written.facts and {f.value for f in written.facts} == {"Mei Lin"}
+    assert reported.quotes and {q.citation.source for q in reported.quotes} == {"Valley Wire"}
 
 
 def test_slack_help_on_a_mention_and_on_an_empty_ask(archive, feedback):

@@ -1,4 +1,4 @@
-"""How to ask, for every bot's help: filters inside a question and questions about an article.
+"""How to ask, for every bot's help: filters, questions about an article, an author, an outlet.
 
 Written once here; Slack mrkdwn and Discord markdown both show `code` and • bullets, so each
 renderer only says how it makes bold text. The text holds no character either would need
@@ -23,6 +23,7 @@ ABOUT_ARTICLE = (
     "when was the library hours story published?",
     "which outlet published the transit pass story?",
 )
+ABOUT_BYLINE = ("what has Mei Lin written?", "what did the Valley Wire report about the heat?")
 
 
 def filter_names() -> str:
@@ -38,6 +39,8 @@ def asking_help(bold: Callable[[str], str], ask: str = "") -> str:
     lines.append(f"{OTHER_PAIRS} For example: `{ask}{EXAMPLE}`")
     lines.append(bold("About an article") + ": who wrote it, when or where it was published:")
     lines += [f"• `{ask}{question}`" for question in ABOUT_ARTICLE]
+    lines.append(bold("By an author or an outlet") + ": their newest stories, or what they wrote:")
+    lines += [f"• `{ask}{question}`" for question in ABOUT_BYLINE]
     return "\n".join(lines)
 
 
