@@ -83,6 +83,35 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
     assert answer.quotes and title in answer.quotes[0].citation.title, question
 
 
+@pytest.mark.parametrize(
+    ("question", "lede"),
+    [
+        ("latest on the bridge", "The Millbrook city council postponed its vote"),
+        ("what's new with the library?", "The Millbrook Public Library will close on Mondays"),
+        ("summarize the bridge story", "The Millbrook city council postponed its vote"),
+        ("give me a recap of the solar story", "The Millbrook school board voted 5 to 2"),
+    ],
+)
+def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, question, lede):
+    """A news story's first paragraph says what happened: before, "summarize ..." and "what's
+    new with ..." were declined, and "latest on the bridge" quoted its budget paragraph."""
+    answer = sampled.ask(question)
+    assert answer.quotes and answer.quotes[0].paragraph == 1
+    assert answer.quotes[0].text.startswith(lede)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happened to the Greek population?",
+        "When did the paper replace advertising with news on the front page?",
+        "What was the main update to the bridge design?",
+    ],
+)
+def test_asking_what_happened_to_something_is_no_request_for_a_storys_news(question):
+    assert not parse_question(question).news_of
+
+
 def test_news_and_updates_as_subjects_are_still_searched_for():
     assert "news" in parse_question("When did the news go out that gold was found?").words
     assert "Update" in parse_question("Which Windows Update service failed?").words

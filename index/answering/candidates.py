@@ -153,7 +153,7 @@ def rank(
 ) -> list[Candidate]:
     """The candidates best first: all by the lexical model, then the best few re-scored by the
     full model (lexical features and the embedding's similarities) ahead of the rest; a quote
-    that only asks a question comes last."""
+    that only asks a question comes last, and a story's lede first when the news is asked for."""
     if not found:
         return []
     lexical = ranking.lexical
@@ -176,7 +176,8 @@ def rank(
     highest = tail[0].score if tail else 0.0
     for candidate in tail:  # below every re-scored one, in the lexical stage's order
         candidate.score = floor - (highest - candidate.score)
-    return _questions_last(question, head + tail)
+    ranked = _questions_last(question, head + tail)
+    return _lede_first(ranked) if question.news_of else ranked
 
 
 def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candidate]:
@@ -193,6 +194,20 @@ def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candida
     for candidate in asking:
         candidate.score = floor - (highest - candidate.score)
     return saying + asking
+
+
+def _lede_first(ranked: list[Candidate]) -> list[Candidate]:
+    """Asked for the news of a subject ("the latest on the bridge", "summarize the bridge
+    story"), the best story's first paragraph comes first: a news story's lede says what
+    happened."""
+    story = ranked[0].passage.article_id
+    lede = next(
+        (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == 1), None
+    )
+    if lede is None or lede is ranked[0]:
+        return ranked
+    lede.score = ranked[0].score
+    return [lede] + [c for c in ranked if c is not lede]
 
 
 def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:

@@ -80,11 +80,22 @@ _ABOUT = (
         "source",
     ),
 )
-# "the latest on the bridge", "any news about the strike", "what's going on with the dam":
-# asking for news about a subject, in words no story needs to hold
+# "the latest on the bridge", "any news about the strike", "what's going on with the dam",
+# "what happened to the vote": how a question asks about a subject, in words no story needs to hold
 _NEWS_OF = re.compile(
-    r"\b(latest|news|updates?|developments?|going\s+on|happening|happened)\s+"
-    r"(on|about|regarding|concerning|with|to)\b",
+    r"\b(latest\s+(news|updates?|developments?)|latest|news|new|updates?|developments?|"
+    r"going\s+on|happening|happened)\s+(on|about|regarding|concerning|with|to)\b|"
+    r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b",
+    re.I,
+)
+# Of those, the ones asking for a story's news itself ("what's new with the library?",
+# "summarize the bridge story"), which its lede tells; not "what happened to the Greeks?" nor
+# "replaced advertising with news on the front page"
+_NEWS_ASKED = re.compile(
+    r"(^|\b(the|any|what'?s|what\s+is|whats)\s+)(latest\s+)?(latest|news|new|updates|developments)\s+"
+    r"(on|about|regarding|concerning|with)\b|"
+    r"\bgoing\s+on\s+with\b|"
+    r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b",
     re.I,
 )
 _ABOUT_FILLER = frozenset(
@@ -110,6 +121,7 @@ class Question:
     words: tuple[str, ...]
     filters: Filters = field(default_factory=Filters)
     about: str | None = None  # an article field the question asks for: author, published, source
+    news_of: bool = False  # asks for the news of a subject ("the latest on the bridge")
     earlier: str = ""  # the question a follow-up follows, which gives its words their sense
 
     @property
@@ -141,7 +153,8 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
     about = _asks_about(rest)
     skip = FILLER | _ABOUT_FILLER if about else FILLER
     words = [w for w in _WORD.findall(_NEWS_OF.sub(" ", rest)) if _bare(w) not in skip]
-    return Question(text=text, words=tuple(words), filters=filters, about=about)
+    news_of = _NEWS_ASKED.search(rest) is not None
+    return Question(text=text, words=tuple(words), filters=filters, about=about, news_of=news_of)
 
 
 def _asks_about(text: str) -> str | None:
