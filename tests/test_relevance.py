@@ -112,6 +112,35 @@ def test_asking_what_happened_to_something_is_no_request_for_a_storys_news(quest
     assert not parse_question(question).news_of
 
 
+@pytest.mark.parametrize(
+    ("claim", "said"),
+    [
+        ("is the transit pass $75 a month?", "$65 a month"),
+        ("Is it true that the bridge costs $50 million?", "$48 million"),
+        ("is the heat advisory through Friday?", "through Thursday"),
+    ],
+)
+def test_a_claim_whose_number_or_day_the_story_gives_otherwise_gets_the_storys(
+    sampled, claim, said
+):
+    """A fact-checker's question: the number or the day is what to check. Before, as a number
+    no story holds, it ended the question: "Nothing in the archive answers that"."""
+    answer = sampled.ask(claim)
+    assert answer.quotes and said in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much will the bridge cost in 2031?",  # asks about 2031, which no story covers
+        "did Governor Whitlock approve the bridge money?",  # a name no story holds
+        "was the chess olympiad held in 2019?",
+    ],
+)
+def test_a_number_or_a_name_no_story_holds_still_ends_other_questions(sampled, question):
+    assert sampled.ask(question).quotes == ()
+
+
 def test_news_and_updates_as_subjects_are_still_searched_for():
     assert "news" in parse_question("When did the news go out that gold was found?").words
     assert "Update" in parse_question("Which Windows Update service failed?").words

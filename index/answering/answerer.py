@@ -39,6 +39,8 @@ _MONTHS = (
     | {month: short for short, month in _AP_MONTHS.items()}
     | {"january": "jan"}
 )
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # What another form of a word spelt right may add to it, to be tried in its place
 _ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
 # Finding the story a question about an article's record means ("who wrote the library
@@ -89,10 +91,18 @@ class Answerer:
             return Answer(question.text, (), facts=self._stories(question, limit)), []
         unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: self._close_word(word, question.text) for word in unknown}
-        correction = _corrected(question, corrections)
         # A name or a number that no article contains, and that is no misspelling of one it
-        # does, is a subject the archive does not cover: quoting the rest would mislead.
-        if any(_is_subject(w, question.text) for w, close in corrections.items() if not close):
+        # does, is a subject the archive does not cover: quoting the rest would mislead. But a
+        # number or a day in a claim to check is what the stories may say otherwise: "is the
+        # transit pass $75 a month?" is answered by "$65 a month".
+        missing = [
+            w for w, close in corrections.items() if not close and _is_subject(w, question.text)
+        ]
+        if question.checks_claim and (checked := [w for w in missing if _is_value(w)]):
+            question = replace(question, words=tuple(w for w in question.words if w not in checked))
+            missing = [w for w in missing if w not in checked]
+        correction = _corrected(question, corrections)
+        if missing:
             return Answer(question.text, (), correction.text if correction else None), []
         if correction is not None:
             found = self.candidates(correction)
@@ -226,9 +236,15 @@ def _may_name(word: str, question: str) -> bool:
     return word[:1].isupper() or question.islower()
 
 
+def _is_value(word: str) -> bool:
+    """A number, a day of the week or a month: "75", "Friday", "Feb"."""
+    bare = without_possessive(word).lower()
+    return bool(_NUMBER.fullmatch(word)) or bare in _WEEKDAYS or bare in _MONTHS
+
+
 def _is_subject(word: str, question: str) -> bool:
     """A name (capitalised inside the question, not an acronym) or a number such as a year."""
-    if re.fullmatch(r"\d+(?:[.,]\d+)*", word):
+    if _NUMBER.fullmatch(word):
         return True
     bare = without_possessive(word)  # "UMC's" is the acronym UMC
     is_name = bare[:1].isupper() and not bare.isupper()

@@ -112,6 +112,13 @@ _STORIES_OF = _ABOUT_FILLER | frozenset(
     "columns latest recent recently lately new newest last".split()
 )
 
+# A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
+_CLAIM = re.compile(
+    r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b|"
+    r"\bis\s+it\s+true\b",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -123,6 +130,12 @@ class Question:
     about: str | None = None  # an article field the question asks for: author, published, source
     news_of: bool = False  # asks for the news of a subject ("the latest on the bridge")
     earlier: str = ""  # the question a follow-up follows, which gives its words their sense
+
+    @property
+    def checks_claim(self) -> bool:
+        """True if it asks whether something is so ("did 500 volunteers join?"): a number or a
+        day in it is what to check, not what the story must hold."""
+        return _CLAIM.search(self.text) is not None
 
     @property
     def read_as(self) -> str:
