@@ -88,6 +88,7 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
     [
         ("latest on the bridge", "The Millbrook city council postponed its vote"),
         ("what's new with the library?", "The Millbrook Public Library will close on Mondays"),
+        ("what’s new with the library?", "The Millbrook Public Library will close on Mondays"),
         ("summarize the bridge story", "The Millbrook city council postponed its vote"),
         ("give me a recap of the solar story", "The Millbrook school board voted 5 to 2"),
     ],

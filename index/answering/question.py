@@ -92,7 +92,7 @@ _NEWS_OF = re.compile(
 # "summarize the bridge story"), which its lede tells; not "what happened to the Greeks?" nor
 # "replaced advertising with news on the front page"
 _NEWS_ASKED = re.compile(
-    r"(^|\b(the|any|what'?s|what\s+is|whats)\s+)(latest\s+)?(latest|news|new|updates|developments)\s+"
+    r"(^|\b(the|any|what['’]?s|what\s+is)\s+)(latest\s+)?(latest|news|new|updates|developments)\s+"
     r"(on|about|regarding|concerning|with)\b|"
     r"\bgoing\s+on\s+with\b|"
     r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b",
