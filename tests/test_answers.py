@@ -372,6 +372,23 @@ def test_a_question_naming_an_author_or_an_outlet_lists_their_stories(
     assert {(f.field, f.value) for f in answer.facts} == {(field, value)}
 
 
+@pytest.mark.parametrize("question", ["what's new?", "any news?", "the latest headlines"])
+def test_asked_for_the_news_and_nothing_else_the_newest_stories_are_listed(newsroom, question):
+    answer = newsroom.ask(question, limit=10)
+    dated = [f.citation.published[:10] for f in answer.facts if f.citation.published]
+    assert dated[:2] == ["2026-07-14", "2026-05-04"] and dated == sorted(dated, reverse=True)
+    assert {f.field for f in answer.facts} == {"published"}
+    undated = [f.citation.title for f in answer.facts if not f.citation.published]
+    assert sorted(undated) == ["Marenia dam talks", "River cleanup"]  # the undated last
+    assert all(f.citation.published for f in answer.facts[: len(dated)])
+    assert len(newsroom.ask(question, limit=3).facts) == 3
+
+
+def test_a_question_of_question_words_alone_lists_nothing(newsroom):
+    answer = newsroom.ask("what?")
+    assert answer.facts == () and answer.quotes == ()
+
+
 def test_an_authors_name_in_a_question_asks_about_their_stories(newsroom):
     answer = newsroom.ask("what did Mei Lin write about the volunteers?")
     assert answer.quotes and answer.facts == ()

@@ -109,8 +109,10 @@ _ABOUT_FILLER = frozenset(
 # has Mei Lin written lately?", "who is Mei Lin?", "latest stories by the Gazette")
 _STORIES_OF = _ABOUT_FILLER | frozenset(
     "by write writes writing cover covers covered covering work works articles pieces reports "
-    "columns latest recent recently lately new newest last".split()
+    "columns latest recent recently lately new newest last headlines today".split()
 )
+# Asked with nothing else, these ask for the newest stories: "what's new?", "any news?"
+_NEWEST = frozenset("latest recent new newest news headlines".split())
 
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(
@@ -201,9 +203,13 @@ def by_record_names(question: Question, named: dict[str, str]) -> Question:
 
 
 def asks_for_stories(question: Question) -> bool:
-    """True if the question asks only for the stories its filters allow: it names an author
-    or an outlet and nothing else ("who is Mei Lin?", "what has the Gazette published?")."""
-    return bool(question.filters) and all(_bare(w) in _STORIES_OF for w in question.words)
+    """True if the question asks only for stories, newest first: those its filters allow (it
+    names an author or an outlet and nothing else: "who is Mei Lin?", "what has the Gazette
+    published?"), or any ("what's new?", "the latest headlines")."""
+    words = [_bare(w) for w in question.words]
+    if not all(w in _STORIES_OF for w in words):
+        return False
+    return bool(question.filters) or any(w in _NEWEST for w in words)
 
 
 def without_possessive(word: str) -> str:

@@ -212,26 +212,31 @@ class PassageIndex:
         undated last), leaving out the articles in `exclude`."""
         with self._lock:
             searcher = self._current_searcher()
-            allowed = _filter_query(filters) or query.Every()
-            found = searcher.search(allowed, limit=None, groupedby="article", scored=False)
-            groups = found.groups("article")
-            # An article's passages share its date: one of each dates it
-            dated = sorted(
-                (
-                    (searcher.stored_fields(docs[0]).get("published") or "", article)
-                    for article, docs in groups.items()
-                    if article not in exclude
-                ),
-                reverse=True,
-            )
-            firsts = [
-                min(
-                    (searcher.stored_fields(n) for n in groups[article]),
-                    key=lambda f: f["paragraph"],
+            allowed = _filter_query(filters)
+            permitted = None if allowed is None else set(allowed.docs(searcher))
+            found: dict[str, list[dict]] = {}  # article id: its passages' stored fields
+            # Newest day first, from the dates' own postings: the newest stories of a large
+            # archive are found without reading the rest
+            for day in sorted(searcher.lexicon("day"), reverse=True):
+                if len(found) >= limit:
+                    break
+                for number in searcher.postings("day", day).all_ids():
+                    if permitted is None or number in permitted:
+                        fields = searcher.stored_fields(number)
+                        if fields["article"] not in exclude:
+                            found.setdefault(fields["article"], []).append(fields)
+            if len(found) < limit:  # the undated
+                rest = searcher.search(
+                    allowed or query.Every(), limit=None, groupedby="article", scored=False
                 )
-                for _, article in dated[:limit]
-            ]
-            return [_passage_of(fields, 0.0) for fields in firsts]
+                for article, numbers in rest.groups("article").items():
+                    if article not in found and article not in exclude:
+                        found[article] = [searcher.stored_fields(n) for n in numbers]
+                    if len(found) >= limit:
+                        break
+            firsts = [min(passages, key=lambda f: f["paragraph"]) for passages in found.values()]
+            firsts.sort(key=lambda f: (f.get("published") or "", f["article"]), reverse=True)
+            return [_passage_of(fields, 0.0) for fields in firsts[:limit]]
 
     def suggest(self, word: str) -> str | None:
         """The word of the passages closest to one they do not hold, as it is written there."""
