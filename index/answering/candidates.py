@@ -35,6 +35,13 @@ SIMILARITY_GAPS = {
 }
 # A question that mentions asking ("what did the host ask?") may be answered by a question
 _ABOUT_ASKING = re.compile(r"\b(?:ask|asks|asked|asking|question|questions|questioned)\b", re.I)
+# A sentence that asks: it ends with "?", or with an attribution after one ("Is that the
+# offer?" the host asked.). Not "[who?]" or a question quoted inside a statement.
+_ASKS = re.compile(
+    r"\?[\"'”’»)\]]*\s*$|"
+    r"\?[\"'”’»]+\s+[^.!?]{0,80}\b(?:asked|asks|wondered|wonders|questioned)\b[^.!?]*[.!]?\s*$",
+    re.I,
+)
 # A name or a number: a capitalised word not opening a sentence, or digits.
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
@@ -186,7 +193,7 @@ def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candida
     but say nothing of their own. Unless the question is about what was asked."""
     if _ABOUT_ASKING.search(question.text):
         return ranked
-    asking = [c for c in ranked if "?" in c.text and all("?" in s for s in _sentences(c))]
+    asking = [c for c in ranked if "?" in c.text and all(_ASKS.search(s) for s in _sentences(c))]
     if not asking or len(asking) == len(ranked):
         return ranked
     saying = [c for c in ranked if all(c is not a for a in asking)]
