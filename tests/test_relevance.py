@@ -598,3 +598,19 @@ def test_an_interviewers_question_is_no_answer_to_the_question_it_echoes(archive
     assert wants.quotes and "We want the city to cover half" in wants.quotes[0].text
     asked = archive.ask("what did the Tribune ask about the port authority?")
     assert asked.quotes and asked.quotes[0].paragraph == 2
+
+
+def test_a_statement_holding_a_question_is_no_question(archive):
+    """Only a sentence ending in a question asks: not one that quotes a question inside it, nor
+    one carrying an editor's "[who?]"."""
+    quoted = 'Asked "who pays for the pier?", Varga said the port and the city would split it.'
+    tagged = "The pier bill is paid by the port authority[who?] from its harbor fees."
+    aside = "The pier opened in 1962 and was last repaired in 1990."
+    archive.add(
+        [
+            Article(title="Pier", paragraphs=(Paragraph(quoted), Paragraph(aside)), key="p1"),
+            Article(title="Pier fees", paragraphs=(Paragraph(tagged), Paragraph(aside)), key="p2"),
+        ]
+    )
+    answer = archive.ask("who pays for the pier?")
+    assert {q.text for q in answer.quotes[:2]} == {quoted, tagged}
