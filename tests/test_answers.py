@@ -437,3 +437,12 @@ def test_a_name_the_archive_never_mentions_is_refused_but_an_acronyms_possessive
     assert answered.quotes and "cost of fuel" in answered.quotes[0].text
     refused = archive.ask("Why did Quorvath's board raise bus fares?")
     assert refused.quotes == () and refused.confidence is None
+
+
+def test_a_removed_story_is_no_longer_among_the_newest(newsroom):
+    newest = newsroom.ask("what's new?").facts[0].citation
+    assert newest.title == "Heat Advisory Issued for the Sable Valley"
+    newsroom.remove(newest.article_id)
+    titles = [f.citation.title for f in newsroom.ask("any news?").facts]
+    assert titles[0] == "Regional Transit Pass Expands to Three Counties"
+    assert newest.title not in titles
