@@ -423,6 +423,26 @@ def test_a_follow_up_is_read_in_the_context_of_the_first_question(newsroom):
     assert "guarantors" in answer.quotes[0].text
 
 
+@pytest.mark.parametrize(
+    ("follow", "words"),
+    [
+        ("when is the vote?", "scheduled for April 14"),
+        ("what did the mayor say?", "Mayor Lorenzo Reyes said"),
+        ("what's the latest?", "postponed its vote"),  # the story's lede
+    ],
+)
+def test_a_follow_up_asks_its_own_question_about_the_first_ones_subject(newsroom, follow, words):
+    """The first question says what about (the bridge), not what is asked now: before, its
+    "pays" made every follow-up quote the bridge's budget."""
+    answer = newsroom.ask(follow, context="who pays for the bridge?")
+    assert answer.quotes and words in answer.quotes[0].text
+
+
+def test_a_follow_up_about_the_story_is_answered_from_its_record(newsroom):
+    [fact] = newsroom.ask("who wrote that story?", context="who pays for the bridge?").facts
+    assert fact.value == "Priya Raman" and "Harbor Bridge" in fact.citation.title
+
+
 def test_a_name_the_archive_never_mentions_is_refused_but_an_acronyms_possessive_is_not(
     archive,
 ):

@@ -509,6 +509,9 @@ def test_a_follow_up_is_read_after_the_question_it_follows():
     later = follow_up(parse_question("and what did they say?"), first)
     assert later.read_as == "who are the proposed guarantors?\nand what did they say?"
     assert [later.read_as[s:e] for s, e in later.content_spans()] == ["proposed", "guarantors"]
+    own = follow_up(parse_question("when is the vote?"), parse_question("who pays for the bridge?"))
+    assert own.read_as == "when is the vote?"  # it has words of its own to ask about
+    assert own.words == ("vote", "pays", "bridge") and own.carried == ("pays", "bridge")
 
 
 def test_a_quote_is_aligned_word_by_word_with_the_question(archive):

@@ -47,6 +47,9 @@ _ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
 # story?"): its headline weighs as much as its text, so a story that mentions the library in
 # passing does not take the place of the one about it
 STORY_HEADLINE = 1.0
+# How much a word a follow-up carries from the question it follows weighs beside its own
+# ("who pays for the bridge?", then "when is the vote?": the vote, of the bridge)
+CARRIED_SHARE = 0.5
 PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
 
 
@@ -125,7 +128,8 @@ class Answerer:
         passages = self._passages.search(question.words, limit=DEPTH, filters=question.filters)
         if not passages:
             return []
-        found = lexical_candidates(question, passages, self._passages.weights(terms))
+        weights = _carried_lighter(question, self._passages.weights(terms))
+        found = lexical_candidates(question, passages, weights)
         return rank(question, found, self._ranking, self._encoder)
 
     def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
@@ -217,6 +221,16 @@ class Answerer:
                 value = cited.source or cited.domain
             facts.append(Fact(question.about, value, cited))
         return tuple(facts)
+
+
+def _carried_lighter(question: Question, weights: dict[str, float]) -> dict[str, float]:
+    """A follow-up's own words say what it asks; those it carries from the question it follows
+    say what about, and weigh `CARRIED_SHARE` of their weight."""
+    if not question.carried:
+        return weights
+    carried = {t for word in question.carried for t in terms_of(word)}
+    own = {t for word in question.words if word not in question.carried for t in terms_of(word)}
+    return {t: w * CARRIED_SHARE if t in carried - own else w for t, w in weights.items()}
 
 
 def _question_features(ranked: list[Candidate]) -> dict[str, float]:

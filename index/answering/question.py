@@ -132,6 +132,7 @@ class Question:
     about: str | None = None  # an article field the question asks for: author, published, source
     news_of: bool = False  # asks for the news of a subject ("the latest on the bridge")
     earlier: str = ""  # the question a follow-up follows, which gives its words their sense
+    carried: tuple[str, ...] = ()  # the words of `words` a follow-up takes from `earlier`
 
     @property
     def checks_claim(self) -> bool:
@@ -141,8 +142,10 @@ class Question:
 
     @property
     def read_as(self) -> str:
-        """What the relevance model reads: the question, after the one it follows, if any."""
-        return f"{self.earlier}\n{self.text}" if self.earlier else self.text
+        """What the relevance model reads: the question; a follow-up with no words of its own
+        to ask about ("and what did they say?") after the question it follows."""
+        own = any(w not in self.carried for w in self.words)
+        return f"{self.earlier}\n{self.text}" if self.earlier and not own else self.text
 
     def content_spans(self) -> list[tuple[int, int]]:
         """Where the words it asks about sit in `read_as` (question words and filler left out)."""
@@ -255,11 +258,14 @@ def _printable(text: str) -> str:
 def follow_up(question: Question, first: Question) -> Question:
     """A follow-up ("and who pays for it?") read in the context of its thread's first question:
     its own words first, then the first question's words it does not repeat."""
+    if asks_for_stories(question) and not question.filters:  # "what's the latest?": on it
+        question = replace(question, words=(), news_of=True)
     own = {w.lower() for w in question.words}
-    words = question.words + tuple(w for w in first.words if w.lower() not in own)
-    return Question(
-        text=question.text,
-        words=words,
+    carried = tuple(w for w in first.words if w.lower() not in own)
+    return replace(
+        question,
+        words=question.words + carried,
         filters=question.filters or first.filters,
         earlier=first.read_as,
+        carried=carried,
     )
