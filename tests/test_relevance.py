@@ -91,6 +91,7 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
         ("what’s new with the library?", "The Millbrook Public Library will close on Mondays"),
         ("summarize the bridge story", "The Millbrook city council postponed its vote"),
         ("give me a recap of the solar story", "The Millbrook school board voted 5 to 2"),
+        ("library hours", "The Millbrook Public Library will close on Mondays"),  # its headline's
     ],
 )
 def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, question, lede):
@@ -99,6 +100,11 @@ def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, qu
     answer = sampled.ask(question)
     assert answer.quotes and answer.quotes[0].paragraph == 1
     assert answer.quotes[0].text.startswith(lede)
+
+
+def test_a_topic_beyond_its_storys_headline_is_answered_as_asked(sampled):
+    """ "transit pass price" names the story and asks something of it: the price, not the lede."""
+    assert "$65 a month" in sampled.ask("transit pass price").quotes[0].text
 
 
 @pytest.mark.parametrize(

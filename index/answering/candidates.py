@@ -16,7 +16,7 @@ from index.answering.question import Question, without_possessive
 from index.answering.quotes import QUOTE_BUDGET, Window, quote_text, windows
 from index.answering.ranker import Ranking
 from index.search.passages import Passage
-from index.search.schema import term_spans
+from index.search.schema import term_spans, terms_of
 from index.sentences import sentence_spans
 
 DEPTH = 24  # passages read closely per question
@@ -160,7 +160,7 @@ def rank(
 ) -> list[Candidate]:
     """The candidates best first: all by the lexical model, then the best few re-scored by the
     full model (lexical features and the embedding's similarities) ahead of the rest; a quote
-    that only asks a question comes last, and a story's lede first when the news is asked for."""
+    that only asks a question comes last, and a story's lede first when its news is asked for."""
     if not found:
         return []
     lexical = ranking.lexical
@@ -184,7 +184,16 @@ def rank(
     for candidate in tail:  # below every re-scored one, in the lexical stage's order
         candidate.score = floor - (highest - candidate.score)
     ranked = _questions_last(question, head + tail)
-    return _lede_first(ranked) if question.news_of else ranked
+    return _lede_first(ranked) if question.news_of or _names_its_story(question, ranked) else ranked
+
+
+def _names_its_story(question: Question, ranked: list[Candidate]) -> bool:
+    """True if the question is a topic whose every word is in the best story's headline
+    ("library hours", "heat advisory"): that story's news is asked for."""
+    if not question.is_topic:
+        return False
+    asked = {t for word in question.words for t in terms_of(word)}
+    return bool(asked) and asked <= terms_in(ranked[0].passage.citation.title)
 
 
 def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candidate]:

@@ -114,6 +114,12 @@ _STORIES_OF = _ABOUT_FILLER | frozenset(
 # Asked with nothing else, these ask for the newest stories: "what's new?", "any news?"
 _NEWEST = frozenset("latest recent new newest news headlines".split())
 
+# Words that make a question of what is typed; without them (and without "?") it is a topic
+_ASKING_WORDS = re.compile(
+    r"\b(who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|"
+    r"could|will|would|should|has|have|had)\b",
+    re.I,
+)
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(
     r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b|"
@@ -133,6 +139,11 @@ class Question:
     news_of: bool = False  # asks for the news of a subject ("the latest on the bridge")
     earlier: str = ""  # the question a follow-up follows, which gives its words their sense
     carried: tuple[str, ...] = ()  # the words of `words` a follow-up takes from `earlier`
+
+    @property
+    def is_topic(self) -> bool:
+        """True if it names a subject and asks nothing of it ("library hours")."""
+        return "?" not in self.text and _ASKING_WORDS.search(self.text) is None
 
     @property
     def checks_claim(self) -> bool:
