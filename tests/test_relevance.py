@@ -623,3 +623,15 @@ def test_a_statement_holding_a_question_is_no_question(archive):
     )
     answer = archive.ask("who pays for the pier?")
     assert {q.text for q in answer.quotes[:2]} == {quoted, tagged}
+
+
+def test_asked_for_the_news_the_lede_is_quoted_though_it_lacks_the_words_asked(archive):
+    """News ledes often hold back the name and the charge ("A former treasurer ... was
+    sentenced"): the lede is read from the index when no quote of it was found."""
+    lede = "A former treasurer of the rowing club was sentenced Thursday to four years in prison."
+    charge = "Gregory Tamm, 58, pleaded guilty in June to one count of embezzlement."
+    paragraphs = (Paragraph(lede), Paragraph(charge))
+    archive.add([Article(title="Treasurer sentenced", paragraphs=paragraphs, key="tamm")])
+    answer = archive.ask("latest on the embezzlement case")
+    assert [q.text for q in answer.quotes[:2]] == [lede, charge]
+    assert answer.quotes[0].paragraph == 1 and answer.quotes[0].highlights == ()

@@ -7,7 +7,14 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from index.answering.answers import Answer, Fact, Quote
-from index.answering.candidates import DEPTH, Candidate, answerable, lexical_candidates, rank
+from index.answering.candidates import (
+    DEPTH,
+    Candidate,
+    answerable,
+    asks_for_its_news,
+    lexical_candidates,
+    rank,
+)
 from index.answering.dictionary import is_english, likeliest, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
@@ -18,6 +25,7 @@ from index.answering.question import (
 )
 from index.answering.quotes import quote_text
 from index.answering.ranker import Ranking, trained
+from index.filters import Filters
 from index.search.passages import PassageIndex
 from index.search.schema import term_spans, terms_of
 
@@ -109,11 +117,11 @@ class Answerer:
             return Answer(question.text, (), correction.text if correction else None), []
         if correction is not None:
             found = self.candidates(correction)
-            answer = self._decide(question.text, found, limit)
+            answer = self._decide(question.text, found, limit, correction)
             if answer.quotes:
                 return replace(answer, suggestion=correction.text, corrected=correction.text), found
         found = self.candidates(question)
-        answer = self._decide(question.text, found, limit)
+        answer = self._decide(question.text, found, limit, question)
         if correction is not None and not answer.quotes:
             return replace(answer, suggestion=correction.text), found
         return answer, found
@@ -124,27 +132,51 @@ class Answerer:
 
     def candidates(self, question: Question) -> list[Candidate]:
         """Every quote worth considering, most likely to answer first."""
-        terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
         passages = self._passages.search(question.words, limit=DEPTH, filters=question.filters)
         if not passages:
             return []
-        weights = _carried_lighter(question, self._passages.weights(terms))
-        found = lexical_candidates(question, passages, weights)
+        found = lexical_candidates(question, passages, self._weights(question))
         return rank(question, found, self._ranking, self._encoder)
 
-    def _decide(self, question: str, ranked: list[Candidate], limit: int) -> Answer:
-        """Quotes when the archive likely answers; else none, and the nearest story if close."""
+    def _decide(
+        self, question: str, ranked: list[Candidate], limit: int, asked: Question
+    ) -> Answer:
+        """Quotes when the archive likely answers; else none, and the nearest story if close.
+        Asked for a story's news, its lede comes first."""
         if not ranked:
             return Answer(question, ())
         ranking = self._ranking
         if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
-            return Answer(question, _choose(ranked, limit))
+            return Answer(question, _choose(self._lede_first(asked, ranked), limit))
         sure = ranking.answerable.probability(_question_features(ranked))
         if sure < ranking.answer_bar:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
-        return Answer(question, _choose(likely, limit), confidence=sure)
+        return Answer(question, _choose(self._lede_first(asked, likely), limit), confidence=sure)
+
+    def _weights(self, question: Question) -> dict[str, float]:
+        """How much each of the question's index terms counts in a quote."""
+        terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
+        return _carried_lighter(question, self._passages.weights(terms))
+
+    def _lede_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
+        """Asked for the news of a subject ("the latest on the bridge", "library hours"), the
+        best story's first paragraph first, read from the index if no quote of it was found:
+        a news story's lede says what happened."""
+        if not asks_for_its_news(question, ranked):
+            return ranked
+        story = ranked[0].passage.article_id
+        lede = next(
+            (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == 1), None
+        )
+        if lede is None:
+            first = self._passages.stories(Filters(article=story), limit=1)
+            if not first or first[0].paragraph != 1:
+                return ranked
+            lede = lexical_candidates(question, first, self._weights(question))[0]
+        lede.score = ranked[0].score
+        return [lede] + [c for c in ranked if c is not lede]
 
     def _close_word(self, word: str, question: str) -> str | None:
         """The archive's closest word to a misspelt one, if it is close enough to be meant;

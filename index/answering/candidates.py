@@ -160,7 +160,7 @@ def rank(
 ) -> list[Candidate]:
     """The candidates best first: all by the lexical model, then the best few re-scored by the
     full model (lexical features and the embedding's similarities) ahead of the rest; a quote
-    that only asks a question comes last, and a story's lede first when its news is asked for."""
+    that only asks a question comes last."""
     if not found:
         return []
     lexical = ranking.lexical
@@ -183,14 +183,16 @@ def rank(
     highest = tail[0].score if tail else 0.0
     for candidate in tail:  # below every re-scored one, in the lexical stage's order
         candidate.score = floor - (highest - candidate.score)
-    ranked = _questions_last(question, head + tail)
-    return _lede_first(ranked) if question.news_of or _names_its_story(question, ranked) else ranked
+    return _questions_last(question, head + tail)
 
 
-def _names_its_story(question: Question, ranked: list[Candidate]) -> bool:
-    """True if the question is a topic whose every word is in the best story's headline
-    ("library hours", "heat advisory"): that story's news is asked for."""
-    if not question.is_topic:
+def asks_for_its_news(question: Question, ranked: list[Candidate]) -> bool:
+    """True if the question asks for the news of its best story: in words ("the latest on the
+    bridge", "summarize the bridge story"), or as a topic whose every word is in the best
+    story's headline ("library hours", "heat advisory")."""
+    if question.news_of:
+        return True
+    if not question.is_topic or not ranked:
         return False
     asked = {t for word in question.words for t in terms_of(word)}
     return bool(asked) and asked <= terms_in(ranked[0].passage.citation.title)
@@ -210,20 +212,6 @@ def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candida
     for candidate in asking:
         candidate.score = floor - (highest - candidate.score)
     return saying + asking
-
-
-def _lede_first(ranked: list[Candidate]) -> list[Candidate]:
-    """Asked for the news of a subject ("the latest on the bridge", "summarize the bridge
-    story"), the best story's first paragraph comes first: a news story's lede says what
-    happened."""
-    story = ranked[0].passage.article_id
-    lede = next(
-        (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == 1), None
-    )
-    if lede is None or lede is ranked[0]:
-        return ranked
-    lede.score = ranked[0].score
-    return [lede] + [c for c in ranked if c is not lede]
 
 
 def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
