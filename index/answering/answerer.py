@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from difflib import SequenceMatcher
 
 from index.answering.answers import Answer, Fact, Quote
 from index.answering.candidates import (
@@ -15,42 +13,27 @@ from index.answering.candidates import (
     lexical_candidates,
     rank,
 )
-from index.answering.dictionary import is_english, likeliest, load_word_list
+from index.answering.dictionary import load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
     Question,
     asks_for_stories,
     by_record_names,
-    without_possessive,
 )
 from index.answering.quotes import quote_text
 from index.answering.ranker import Ranking, trained
+from index.answering.spelling import (
+    MAX_CORRECTIONS,
+    close_word,
+    corrected,
+    is_subject,
+    is_value,
+    may_name,
+)
 from index.filters import Filters
 from index.search.passages import PassageIndex
 from index.search.schema import term_spans, terms_of
 
-MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
-SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
-# AP style abbreviates Jan., Feb., Aug., Sept., Oct., Nov. and Dec. beside a date ("Feb. 3") and
-# spells them out alone ("in February"): a question may write a month the other way from a story
-_AP_MONTHS = {  # (not "Jan", nor "Jun" below: first names as often)
-    "feb": "february",
-    "aug": "august",
-    "sept": "september",
-    "oct": "october",
-    "nov": "november",
-    "dec": "december",
-}
-_MONTHS = (
-    _AP_MONTHS
-    | {"mar": "march", "apr": "april", "jul": "july", "sep": "september"}
-    | {month: short for short, month in _AP_MONTHS.items()}
-    | {"january": "jan"}
-)
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# What another form of a word spelt right may add to it, to be tried in its place
-_ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
 # Finding the story a question about an article's record means ("who wrote the library
 # story?"): its headline weighs as much as its text, so a story that mentions the library in
 # passing does not take the place of the one about it
@@ -101,18 +84,18 @@ class Answerer:
         if asks_for_stories(question):
             return Answer(question.text, (), facts=self._stories(question, limit)), []
         unknown = unknown[:MAX_CORRECTIONS]
-        corrections = {word: self._close_word(word, question.text) for word in unknown}
+        corrections = {word: close_word(self._passages, word, question.text) for word in unknown}
         # A name or a number that no article contains, and that is no misspelling of one it
         # does, is a subject the archive does not cover: quoting the rest would mislead. But a
         # number or a day in a claim to check is what the stories may say otherwise: "is the
         # transit pass $75 a month?" is answered by "$65 a month".
         missing = [
-            w for w, close in corrections.items() if not close and _is_subject(w, question.text)
+            w for w, close in corrections.items() if not close and is_subject(w, question.text)
         ]
-        if question.checks_claim and (checked := [w for w in missing if _is_value(w)]):
+        if question.checks_claim and (checked := [w for w in missing if is_value(w)]):
             question = replace(question, words=tuple(w for w in question.words if w not in checked))
             missing = [w for w in missing if w not in checked]
-        correction = _corrected(question, corrections)
+        correction = corrected(question, corrections)
         if missing:
             return Answer(question.text, (), correction.text if correction else None), []
         if correction is not None:
@@ -178,43 +161,14 @@ class Answerer:
         lede.score = ranked[0].score
         return [lede] + [c for c in ranked if c is not lede]
 
-    def _close_word(self, word: str, question: str) -> str | None:
-        """The archive's closest word to a misspelt one, if it is close enough to be meant;
-        a possessive keeps its ending ("Zelensky's" -> "zelenskyy's"). A word spelt right is
-        taken as meant, unless it names someone or something ("Percy Shelly": "Shelley"): the
-        archive knows its names better than a word list does."""
-        bare = without_possessive(word)
-        if not bare.isalpha() or len(bare) < 3:
-            return None
-        other = None if bare.isupper() else _MONTHS.get(bare.lower())  # "DEC" is no month
-        if other and self._passages.knows(other):  # "Feb" asked, "February" written
-            return other
-        english = is_english(bare)
-        # "thier", "teh": slips for words no index holds. Only in lower case: a name is no slip
-        meant = likeliest(bare) if bare.islower() and not english else None
-        if meant is not None and not terms_of(meant):
-            return meant + word[len(bare) :]
-        if len(bare) < 4:
-            return None
-        close = self._passages.suggest(bare)
-        similar = (
-            close and SequenceMatcher(None, bare.lower(), close).ratio() >= SPELLING_SIMILARITY
-        )
-        named = _is_subject(word, question)
-        if similar and english and not named and not _another_form(bare.lower(), close):
-            return (
-                None  # "decide" is not "decade", nor "status" "states"; "Alaskan" may be "Alaska"
-            )
-        return close + word[len(bare) :] if similar else None
-
     def _record_names(self, question: Question, unknown: list[str]) -> dict[str, str]:
         """The words of the question that name an author or an outlet ({word: "author" or
         "source"}): a run of words in a byline or an outlet's name, one of which no passage
         holds ("the Valley Wire", though stories mention the Sable Valley)."""
-        if not any(_may_name(w, question.text) for w in unknown):
+        if not any(may_name(w, question.text) for w in unknown):
             return {}
         fields = self._passages.record_names(
-            [w for w in question.words if _may_name(w, question.text)]
+            [w for w in question.words if may_name(w, question.text)]
         )
         named, run = {}, []
         for word in (*question.words, ""):
@@ -267,45 +221,6 @@ def _carried_lighter(question: Question, weights: dict[str, float]) -> dict[str,
 
 def _question_features(ranked: list[Candidate]) -> dict[str, float]:
     return answerable([c.features for c in ranked[:10]], [c.score for c in ranked[:10]])
-
-
-def _another_form(word: str, other: str) -> bool:
-    """True if one word is the other with an inflection added: "Alaskan", "Alaska"; "ruled",
-    "rule" (not "status", "states"; "thanks", "than"; "planet", "plane")."""
-    short, long = sorted((word, other), key=len)
-    return len(short) >= 4 and long.startswith(short) and long[len(short) :] in _ENDINGS
-
-
-def _may_name(word: str, question: str) -> bool:
-    """A word that may be part of a name: capitalised, or any word of a question typed all in
-    lower case ("who is mei lin?")."""
-    return word[:1].isupper() or question.islower()
-
-
-def _is_value(word: str) -> bool:
-    """A number, a day of the week or a month: "75", "Friday", "Feb"."""
-    bare = without_possessive(word).lower()
-    return bool(_NUMBER.fullmatch(word)) or bare in _WEEKDAYS or bare in _MONTHS
-
-
-def _is_subject(word: str, question: str) -> bool:
-    """A name (capitalised inside the question, not an acronym) or a number such as a year."""
-    if _NUMBER.fullmatch(word):
-        return True
-    bare = without_possessive(word)  # "UMC's" is the acronym UMC
-    is_name = bare[:1].isupper() and not bare.isupper()
-    return is_name and not question.lstrip().startswith(word)
-
-
-def _corrected(question: Question, corrections: dict[str, str | None]) -> Question | None:
-    """The question with each misspelt word replaced by its correction, if any was found."""
-    text, words = question.text, list(question.words)
-    for word, close in corrections.items():
-        if close:
-            close = close[:1].upper() + close[1:] if word[:1].isupper() else close
-            text = text.replace(word, close, 1)
-            words = [close if w == word else w for w in words]
-    return replace(question, text=text, words=tuple(words)) if text != question.text else None
 
 
 def _choose(candidates: list[Candidate], limit: int) -> tuple[Quote, ...]:

@@ -1,0 +1,101 @@
+"""A question's words the archive lacks: slips corrected, months read both ways, and names,
+numbers and days told apart from words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from index.answering.dictionary import is_english, likeliest
+from index.answering.question import Question, without_possessive
+from index.search.passages import PassageIndex
+from index.search.schema import terms_of
+
+MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
+SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
+# AP style abbreviates Jan., Feb., Aug., Sept., Oct., Nov. and Dec. beside a date ("Feb. 3") and
+# spells them out alone ("in February"): a question may write a month the other way from a story
+_AP_MONTHS = {  # (not "Jan", nor "Jun" below: first names as often)
+    "feb": "february",
+    "aug": "august",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
+_MONTHS = (
+    _AP_MONTHS
+    | {"mar": "march", "apr": "april", "jul": "july", "sep": "september"}
+    | {month: short for short, month in _AP_MONTHS.items()}
+    | {"january": "jan"}
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# What another form of a word spelt right may add to it, to be tried in its place
+_ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
+
+
+def close_word(passages: PassageIndex, word: str, question: str) -> str | None:
+    """The archive's closest word to a misspelt one, if it is close enough to be meant;
+    a possessive keeps its ending ("Zelensky's" -> "zelenskyy's"). A word spelt right is
+    taken as meant, unless it names someone or something ("Percy Shelly": "Shelley"): the
+    archive knows its names better than a word list does."""
+    bare = without_possessive(word)
+    if not bare.isalpha() or len(bare) < 3:
+        return None
+    other = None if bare.isupper() else _MONTHS.get(bare.lower())  # "DEC" is no month
+    if other and passages.knows(other):  # "Feb" asked, "February" written
+        return other
+    english = is_english(bare)
+    # "thier", "teh": slips for words no index holds. Only in lower case: a name is no slip
+    meant = likeliest(bare) if bare.islower() and not english else None
+    if meant is not None and not terms_of(meant):
+        return meant + word[len(bare) :]
+    if len(bare) < 4:
+        return None
+    close = passages.suggest(bare)
+    similar = close and SequenceMatcher(None, bare.lower(), close).ratio() >= SPELLING_SIMILARITY
+    named = is_subject(word, question)
+    if similar and english and not named and not _another_form(bare.lower(), close):
+        return None  # "decide" is not "decade", nor "status" "states"; "Alaskan" may be "Alaska"
+    return close + word[len(bare) :] if similar else None
+
+
+def _another_form(word: str, other: str) -> bool:
+    """True if one word is the other with an inflection added: "Alaskan", "Alaska"; "ruled",
+    "rule" (not "status", "states"; "thanks", "than"; "planet", "plane")."""
+    short, long = sorted((word, other), key=len)
+    return len(short) >= 4 and long.startswith(short) and long[len(short) :] in _ENDINGS
+
+
+def may_name(word: str, question: str) -> bool:
+    """A word that may be part of a name: capitalised, or any word of a question typed all in
+    lower case ("who is mei lin?")."""
+    return word[:1].isupper() or question.islower()
+
+
+def is_value(word: str) -> bool:
+    """A number, a day of the week or a month: "75", "Friday", "Feb"."""
+    bare = without_possessive(word).lower()
+    return bool(_NUMBER.fullmatch(word)) or bare in _WEEKDAYS or bare in _MONTHS
+
+
+def is_subject(word: str, question: str) -> bool:
+    """A name (capitalised inside the question, not an acronym) or a number such as a year."""
+    if _NUMBER.fullmatch(word):
+        return True
+    bare = without_possessive(word)  # "UMC's" is the acronym UMC
+    is_name = bare[:1].isupper() and not bare.isupper()
+    return is_name and not question.lstrip().startswith(word)
+
+
+def corrected(question: Question, corrections: dict[str, str | None]) -> Question | None:
+    """The question with each misspelt word replaced by its correction, if any was found."""
+    text, words = question.text, list(question.words)
+    for word, close in corrections.items():
+        if close:
+            close = close[:1].upper() + close[1:] if word[:1].isupper() else close
+            text = text.replace(word, close, 1)
+            words = [close if w == word else w for w in words]
+    return replace(question, text=text, words=tuple(words)) if text != question.text else None
