@@ -466,3 +466,13 @@ def test_a_removed_story_is_no_longer_among_the_newest(newsroom):
     titles = [f.citation.title for f in newsroom.ask("any news?").facts]
     assert titles[0] == "Regional Transit Pass Expands to Three Counties"
     assert newest.title not in titles
+
+
+def test_a_slip_in_a_byline_or_an_outlets_name_is_read_as_the_name_and_says_so(newsroom):
+    answer = newsroom.ask("who is Mei Linn?")
+    assert [(f.field, f.value) for f in answer.facts] == [("author", "Mei Lin")]
+    assert answer.corrected == "who is Mei Lin?"
+    outlet = newsroom.ask("what has the Valey Wire published?")
+    assert {f.value for f in outlet.facts} == {"Valley Wire"}
+    assert outlet.corrected == "what has the Valley Wire published?"
+    assert newsroom.ask("who is Zofia Brandtner?").facts == ()

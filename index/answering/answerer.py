@@ -78,9 +78,19 @@ class Answerer:
             return Answer(question.text, (), facts=facts), []
         unknown = self.unknown_words(question)
         named = self._record_names(question, unknown)
-        if named:
-            question = by_record_names(question, named)
-            unknown = [w for w in unknown if w not in named]
+        if not named:
+            return self._answer_words(question, unknown, limit)
+        read = by_record_names(
+            question, {w: (field, name) for w, (field, name, _) in named.items()}
+        )
+        answer, found = self._answer_words(read, [w for w in unknown if w not in named], limit)
+        slips = {w: name for w, (_, name, exact) in named.items() if not exact}
+        return _told_name_slips(answer, slips), found
+
+    def _answer_words(
+        self, question: Question, unknown: list[str], limit: int
+    ) -> tuple[Answer, list[Candidate]]:
+        """The answer to a question whose words no passage holds are `unknown`."""
         if asks_for_stories(question):
             return Answer(question.text, (), facts=self._stories(question, limit)), []
         unknown = unknown[:MAX_CORRECTIONS]
@@ -161,22 +171,25 @@ class Answerer:
         lede.score = ranked[0].score
         return [lede] + [c for c in ranked if c is not lede]
 
-    def _record_names(self, question: Question, unknown: list[str]) -> dict[str, str]:
-        """The words of the question that name an author or an outlet ({word: "author" or
-        "source"}): a run of words in a byline or an outlet's name, one of which no passage
-        holds ("the Valley Wire", though stories mention the Sable Valley)."""
+    def _record_names(
+        self, question: Question, unknown: list[str]
+    ) -> dict[str, tuple[str, str, bool]]:
+        """The words of the question that name an author or an outlet ({word: (field, name,
+        exact)}, as `PassageIndex.record_names`): a run of words in a byline or an outlet's
+        name, one of which no passage holds ("the Valley Wire", though stories mention the
+        Sable Valley), or a slip from one ("Mei Linn")."""
         if not any(may_name(w, question.text) for w in unknown):
             return {}
-        fields = self._passages.record_names(
-            [w for w in question.words if may_name(w, question.text)]
+        found = self._passages.record_names(
+            [w for w in question.words if may_name(w, question.text)], slips=unknown
         )
         named, run = {}, []
         for word in (*question.words, ""):
-            if run and fields.get(word) != fields[run[0]]:
+            if run and (word not in found or found[word][0] != found[run[0]][0]):
                 if any(w in unknown for w in run):
-                    named |= {w: fields[w] for w in run}
+                    named |= {w: found[w] for w in run}
                 run = []
-            if word in fields:
+            if word in found:
                 run.append(word)
         return named
 
@@ -207,6 +220,19 @@ class Answerer:
                 value = cited.source or cited.domain
             facts.append(Fact(question.about, value, cited))
         return tuple(facts)
+
+
+def _told_name_slips(answer: Answer, slips: dict[str, str]) -> Answer:
+    """The answer saying which author or outlet it read a slip as ("Mei Linn": "Mei Lin"):
+    as the question it answers, or as a suggestion when it found nothing."""
+    if not slips:
+        return answer
+    text = answer.corrected or answer.question
+    for word, name in slips.items():
+        text = text.replace(word, name.title() if word[:1].isupper() else name, 1)
+    if answer.quotes or answer.facts:
+        return replace(answer, corrected=text, suggestion=text)
+    return replace(answer, suggestion=text)
 
 
 def _carried_lighter(question: Question, weights: dict[str, float]) -> dict[str, float]:

@@ -199,15 +199,16 @@ def _asks_about(text: str) -> str | None:
     return None
 
 
-def by_record_names(question: Question, named: dict[str, str]) -> Question:
-    """The question with the words that name an author or an outlet ({word: "author" or
-    "source"}) read as filters, and without the words that ask for their work: "what did Mei
-    Lin write about the river?" asks author:"Mei Lin" about the river. A filter the question
-    sets itself stays."""
+def by_record_names(question: Question, named: dict[str, tuple[str, str]]) -> Question:
+    """The question with the words that name an author or an outlet ({word: ("author" or
+    "source", the name as the records spell it)}) read as filters, and without the words that
+    ask for their work: "what did Mei Lin write about the river?" asks author:"mei lin" about
+    the river. A filter the question sets itself stays."""
     names: dict[str, list[str]] = {}
     for word in question.words:
         if word in named:
-            names.setdefault(named[word], []).append(without_possessive(word))
+            field, name = named[word]
+            names.setdefault(field, []).append(name)
     filters = replace(
         question.filters,
         **{f: " ".join(ws) for f, ws in names.items() if not getattr(question.filters, f)},

@@ -191,9 +191,13 @@ class PassageIndex:
             )
             return [_passage(hit) for hit in results]
 
-    def record_names(self, words: Sequence[str]) -> dict[str, str]:
-        """Which of these words are in an article's byline or outlet name (its record, not
-        its text): {word: "author" or "source"}."""
+    def record_names(
+        self, words: Sequence[str], slips: Collection[str] = ()
+    ) -> dict[str, tuple[str, str, bool]]:
+        """Which of these words are in an article's byline or outlet name (its record, not its
+        text): {word: (field, the name's term, exact)}, the field "author" or "source". A word
+        among `slips` that none holds may be a slip from one a letter away ("Linn": "lin",
+        not exact) when only one is that near."""
         named = {}
         with self._lock:
             searcher = self._current_searcher()
@@ -201,7 +205,11 @@ class PassageIndex:
                 for field in ("author", "source"):
                     terms = [token.text for token in passage_schema()[field].analyzer(word)]
                     if terms and all(searcher.doc_frequency(field, t) for t in terms):
-                        named[word] = field
+                        named[word] = (field, " ".join(terms), True)
+                        break
+                    near = _near_name(searcher, field, terms) if word in slips else None
+                    if near:
+                        named[word] = (field, near, False)
                         break
         return named
 
@@ -340,6 +348,15 @@ class PassageIndex:
         if self._searcher is None:
             self._searcher = searcher(self._ix, scoring.BM25F())
         return self._searcher
+
+
+def _near_name(searcher, field: str, terms: list[str]) -> str | None:
+    """The one term of a name field a letter from a word of four letters or more, if only one
+    is (first letters alike: slips rarely touch them)."""
+    if len(terms) != 1 or len(terms[0]) < 4:
+        return None
+    near = set(searcher.reader().terms_within(field, terms[0], 1, prefix=1)) - {terms[0]}
+    return near.pop() if len(near) == 1 else None
 
 
 def _passage(hit) -> Passage:
