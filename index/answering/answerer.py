@@ -165,9 +165,11 @@ class Answerer:
         )
         if lede is None:
             first = self._passages.stories(Filters(article=story), limit=1)
-            if not first or first[0].paragraph != 1:
+            read = [p for p in first if p.paragraph == 1]
+            windows = lexical_candidates(question, read, self._weights(question))
+            if not windows:
                 return ranked
-            lede = lexical_candidates(question, first, self._weights(question))[0]
+            lede = windows[0]
         lede.score = ranked[0].score
         return [lede] + [c for c in ranked if c is not lede]
 
