@@ -198,19 +198,27 @@ class PassageIndex:
         text): {word: (field, the name's term, exact)}, the field "author" or "source". A word
         among `slips` that none holds may be a slip from one a letter away ("Linn": "lin",
         not exact) when only one is that near."""
+        fields = ("author", "source")
         named = {}
         with self._lock:
             searcher = self._current_searcher()
             for word in words:
-                for field in ("author", "source"):
-                    terms = [token.text for token in passage_schema()[field].analyzer(word)]
-                    if terms and all(searcher.doc_frequency(field, t) for t in terms):
-                        named[word] = (field, " ".join(terms), True)
-                        break
-                    near = _near_name(searcher, field, terms) if word in slips else None
-                    if near:
-                        named[word] = (field, near, False)
-                        break
+                terms = {f: [t.text for t in passage_schema()[f].analyzer(word)] for f in fields}
+                exact = [
+                    f
+                    for f in fields
+                    if terms[f] and all(searcher.doc_frequency(f, t) for t in terms[f])
+                ]
+                if exact:
+                    named[word] = (exact[0], " ".join(terms[exact[0]]), True)
+                    continue
+                near = [
+                    (f, n)
+                    for f in fields
+                    if word in slips and (n := _near_name(searcher, f, terms[f]))
+                ]
+                if near:
+                    named[word] = (*near[0], False)
         return named
 
     def stories(
