@@ -82,10 +82,10 @@ _ABOUT = (
 )
 # "the latest on the bridge", "any news about the strike", "what's going on with the dam",
 # "what happened to the vote": how a question asks about a subject, in words no story needs to hold
+_SUMMARY = r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b"
 _NEWS_OF = re.compile(
     r"\b(latest\s+(news|updates?|developments?)|latest|news|new|updates?|developments?|"
-    r"going\s+on|happening|happened)\s+(on|about|regarding|concerning|with|to)\b|"
-    r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b",
+    r"going\s+on|happening|happened)\s+(on|about|regarding|concerning|with|to)\b|" + _SUMMARY,
     re.I,
 )
 # Of those, the ones asking for a story's news itself ("what's new with the library?",
@@ -93,9 +93,7 @@ _NEWS_OF = re.compile(
 # "replaced advertising with news on the front page"
 _NEWS_ASKED = re.compile(
     r"(^|\b(the|any|what['’]?s|what\s+is)\s+)(latest\s+)?(latest|news|new|updates|developments)\s+"
-    r"(on|about|regarding|concerning|with)\b|"
-    r"\bgoing\s+on\s+with\b|"
-    r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b",
+    r"(on|about|regarding|concerning|with)\b|\bgoing\s+on\s+with\b|" + _SUMMARY,
     re.I,
 )
 _ABOUT_FILLER = frozenset(
@@ -115,17 +113,12 @@ _STORIES_OF = _ABOUT_FILLER | frozenset(
 _NEWEST = frozenset("latest recent new newest news headlines".split())
 
 # Words that make a question of what is typed; without them (and without "?") it is a topic
+_AUXILIARIES = r"is|are|was|were|do|does|did|can|could|will|would|should|has|have|had"
 _ASKING_WORDS = re.compile(
-    r"\b(who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|"
-    r"could|will|would|should|has|have|had)\b",
-    re.I,
+    rf"\b(who|whom|whose|what|whats|when|where|why|how|which|{_AUXILIARIES})\b", re.I
 )
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
-_CLAIM = re.compile(
-    r"^\s*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b|"
-    r"\bis\s+it\s+true\b",
-    re.I,
-)
+_CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 
 
 @dataclass(frozen=True)
