@@ -121,14 +121,14 @@ RISING = set(
     "coverage window_coverage paragraph_coverage rarest matched_share bm25 passage_rank "
     "proximity cue coverage_gap window_gap sentence_coverage names_found similarity "
     "similarity_gap sentence_similarity sentence_similarity_gap title_similarity alignment "
-    "alignment_gap".split()
+    "alignment_gap before_coverage after_coverage".split()
 )
 FALLING = {"typed_without_cue", "missed_rarest"}
 LEXICAL = (
     "coverage window_coverage lifted paragraph_coverage rarest matched_share bm25 passage_rank "
     "proximity cue typed_without_cue window_rank length first_paragraph question_terms "
     "coverage_gap window_gap novel novel_near sentence_coverage sentence_gap names_found "
-    "names_asked missed_rarest"
+    "names_asked missed_rarest before_coverage after_coverage"
 ).split()
 FULL = (
     *LEXICAL,

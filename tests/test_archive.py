@@ -249,3 +249,26 @@ def test_passages_the_store_did_not_record_are_replaced_not_doubled(tmp_path):
         archive.add([twelve_paragraphs(2)])
         consistency = archive.check()
         assert consistency.ok and consistency.passages == 24
+
+
+def test_a_passage_found_brings_the_paragraphs_beside_it(archive):
+    """Wire copy's short paragraphs lean on each other ("It opened in 1990."): a search can
+    bring each passage's neighbours, and never another article's or a replaced version's."""
+    url = "https://courier.example/ferry-terminal"
+    texts = ["The ferry terminal reopens Monday.", "It closed in March.", "Fares are unchanged."]
+    archive.add([Article(title="Ferry terminal", paragraphs=tuple(map(Paragraph, texts)), url=url)])
+    archive.add([article(title="Dam", text="The dam closed in March too.")])
+    edited = ["The ferry terminal reopens Tuesday.", "It closed in March for repairs.", texts[2]]
+    archive.add([Article(title="Ferry terminal", paragraphs=tuple(map(Paragraph, edited)), url=url)])
+
+    found = {
+        (p.citation.title, p.paragraph): p.beside
+        for p in archive.passages.search(["closed", "reopens", "fares"], beside=True)
+    }
+    assert found == {
+        ("Ferry terminal", 1): ("", edited[1]),
+        ("Ferry terminal", 2): (edited[0], edited[2]),
+        ("Ferry terminal", 3): (edited[1], ""),
+        ("Dam", 1): ("", ""),
+    }
+    assert all(p.beside == ("", "") for p in archive.passages.search(["closed"]))

@@ -125,7 +125,9 @@ class Answerer:
 
     def candidates(self, question: Question) -> list[Candidate]:
         """Every quote worth considering, most likely to answer first."""
-        passages = self._passages.search(question.words, limit=DEPTH, filters=question.filters)
+        passages = self._passages.search(
+            question.words, limit=DEPTH, filters=question.filters, beside=True
+        )
         if not passages:
             return []
         found = lexical_candidates(question, passages, self._weights(question))

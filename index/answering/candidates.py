@@ -81,6 +81,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
         names_found = sum(1 for n in names if n in story) / len(names) if names else 1.0
         missed = weights.keys() - in_passage - above - terms_in(outlet)
         missed_rarest = max((weights[t] for t in missed), default=0.0) / strongest
+        before, after = (terms_in(text) & weights.keys() for text in passage.beside)
         for order, window in enumerate(
             windows(passage.text, weights, kind, question.text, count=WINDOWS)
         ):
@@ -105,6 +106,10 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
                 "names_found": names_found,
                 "names_asked": min(len(names), NOVEL_COUNT) / NOVEL_COUNT,
                 "missed_rarest": missed_rarest,
+                # What the paragraphs beside it hold of the question that it lacks: in wire
+                # copy's short paragraphs, "It opened in 1990." follows the one naming it
+                "before_coverage": fsum(weights[t] for t in before - window.matched) / total,
+                "after_coverage": fsum(weights[t] for t in after - window.matched) / total,
             }
             features |= _what_is_new(passage.text, window, weights, total, asked)
             text, _ = quote_text(passage.text, window)

@@ -29,12 +29,13 @@ class StoryPassages:
         limit: int = 20,
         filters: Filters | None = None,
         headline: float = 0.0,
+        beside: bool = False,
     ) -> list[Passage]:
         hidden = self._store.copies()
         if filters and filters.article:  # asked about one article by its id: that one it is
             hidden = hidden - {filters.article}
         found = self._passages.search(
-            words, limit=limit, filters=filters, exclude=hidden, headline=headline
+            words, limit=limit, filters=filters, exclude=hidden, headline=headline, beside=beside
         )
         return self._cited(found)
 

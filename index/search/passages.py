@@ -8,7 +8,7 @@ import os
 import shutil
 import threading
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -42,13 +42,15 @@ _FIELD_WEIGHTS = {"body": 1.0, "heading": 0.4}
 
 @dataclass(frozen=True)
 class Passage:
-    """One paragraph found by a search, with its article's citation."""
+    """One paragraph found by a search, with its article's citation (and, when asked for, the
+    text of the paragraphs before and after it: "" where there is none)."""
 
     paragraph: int
     text: str
     heading: str | None
     score: float
     citation: Citation
+    beside: tuple[str, str] = ("", "")
 
     @property
     def article_id(self) -> str:
@@ -166,10 +168,12 @@ class PassageIndex:
         filters: Filters | None = None,
         exclude: Collection[str] = (),
         headline: float = 0.0,
+        beside: bool = False,
     ) -> list[Passage]:
         """The best passages for any of these words, best first (BM25F over text and headings),
         leaving out the passages of the articles in `exclude`. `headline` weighs a match in the
-        article's headline too (0: not at all, as for quotes; the story a question is about)."""
+        article's headline too (0: not at all, as for quotes; the story a question is about).
+        `beside`: each with the text of the paragraphs before and after it."""
         terms = list(dict.fromkeys(t for word in words for t in terms_of(word)))
         if not terms:
             return []
@@ -189,7 +193,13 @@ class PassageIndex:
             results = searcher.search(
                 query.Or(clauses), limit=limit, filter=_filter_query(filters), mask=mask
             )
-            return [_passage(hit) for hit in results]
+            if not beside:
+                return [_passage(hit) for hit in results]
+            return [
+                replace(p, beside=_beside(searcher, hit.docnum, p))
+                for hit in results
+                for p in [_passage(hit)]
+            ]
 
     def record_names(
         self, words: Sequence[str], slips: Collection[str] = ()
@@ -365,6 +375,27 @@ def _near_name(searcher, field: str, terms: list[str]) -> str | None:
         return None
     near = set(searcher.reader().terms_within(field, terms[0], 1, prefix=1)) - {terms[0]}
     return near.pop() if len(near) == 1 else None
+
+
+def _beside(searcher, number: int, passage: Passage) -> tuple[str, str]:
+    """The texts of the paragraphs before and after a passage. An article's passages are
+    written together, in order, so they are the documents on either side of it; any other
+    document there (another article's, a deleted one) is no neighbour."""
+    reader = searcher.reader()
+    texts = []
+    for step in (-1, 1):
+        near = number + step
+        fields = (
+            reader.stored_fields(near)
+            if 0 <= near < reader.doc_count_all() and not reader.is_deleted(near)
+            else {}
+        )
+        same = (
+            fields.get("article") == passage.article_id
+            and fields.get("paragraph") == passage.paragraph + step
+        )
+        texts.append(fields["body"] if same else "")
+    return texts[0], texts[1]
 
 
 def _passage(hit) -> Passage:
