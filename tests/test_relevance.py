@@ -635,3 +635,19 @@ def test_asked_for_the_news_the_lede_is_quoted_though_it_lacks_the_words_asked(a
     answer = archive.ask("latest on the embezzlement case")
     assert [q.text for q in answer.quotes[:2]] == [lede, charge]
     assert answer.quotes[0].paragraph == 1 and answer.quotes[0].highlights == ()
+
+
+def test_a_quote_knows_what_the_paragraphs_beside_it_hold_of_the_question(archive):
+    """Wire copy names its subject once and goes on with "it": the ranker reads how much of the
+    question the paragraphs before and after a quote hold that the quote itself lacks."""
+    texts = (
+        "Left out of the budget was the mayor's plan for a riverfront skate park.",
+        "It would have cost $2 million, the parks director said.",
+        "The council may revisit the idea in the spring.",
+    )
+    archive.add([Article(title="Budget passes", paragraphs=tuple(map(Paragraph, texts)), key="b")])
+    _, candidates = archive.explain("How much would the riverfront skate park have cost?")
+    features = {c.passage.paragraph: c.features for c in candidates}
+    assert features[2]["before_coverage"] > 0.5 and features[2]["after_coverage"] == 0.0
+    assert features[1]["before_coverage"] == 0.0 and features[1]["after_coverage"] > 0.0
+    assert features[1]["after_coverage"] < features[2]["before_coverage"]
