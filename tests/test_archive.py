@@ -255,11 +255,15 @@ def test_a_passage_found_brings_the_paragraphs_beside_it(archive):
     """Wire copy's short paragraphs lean on each other ("It opened in 1990."): a search can
     bring each passage's neighbours, and never another article's or a replaced version's."""
     url = "https://courier.example/ferry-terminal"
+
+    def ferry(texts):
+        return Article(title="Ferry terminal", paragraphs=tuple(map(Paragraph, texts)), url=url)
+
     texts = ["The ferry terminal reopens Monday.", "It closed in March.", "Fares are unchanged."]
-    archive.add([Article(title="Ferry terminal", paragraphs=tuple(map(Paragraph, texts)), url=url)])
+    archive.add([ferry(texts)])
     archive.add([article(title="Dam", text="The dam closed in March too.")])
     edited = ["The ferry terminal reopens Tuesday.", "It closed in March for repairs.", texts[2]]
-    archive.add([Article(title="Ferry terminal", paragraphs=tuple(map(Paragraph, edited)), url=url)])
+    archive.add([ferry(edited)])
 
     found = {
         (p.citation.title, p.paragraph): p.beside
