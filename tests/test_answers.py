@@ -93,6 +93,23 @@ def test_a_slip_is_corrected_to_the_word_written_likest_it(archive):
     assert civil.corrected == "Who were the veterans of the Spanish Civil War?"
 
 
+def test_a_name_spelt_as_a_word_is_corrected_one_slip_away_and_no_further(archive):
+    """A capitalised word is corrected from the archive even when it is an English word
+    ("Percy Shelly": Shelley), but only one slip away: "Canada" is not "Canadian", nor "Senate"
+    "sent" (before, both were read so and the question answered as if about them)."""
+    texts = (
+        "Canadian lumber exports fell 8 percent in March after the new tariffs took effect.",
+        "The council sent the budget back to committee, and the poet Percy Shelley's sonnet "
+        "was read aloud before the vote.",
+    )
+    archive.add([Article(title="Notes", paragraphs=tuple(map(Paragraph, texts)), key="notes")])
+    shelley = archive.ask("Whose sonnet by Percy Shelly was read before the vote?")
+    assert shelley.corrected == "Whose sonnet by Percy Shelley was read before the vote?"
+    for question in ("How much did Canada's exports fall?", "When did the Senate pass the budget?"):
+        answer = archive.ask(question)
+        assert answer.corrected is None and answer.suggestion is None and answer.quotes == ()
+
+
 def test_a_misspelt_little_word_is_read_as_the_word_meant(newsroom):
     """ "teh" and "thier" are no words the index holds (it leaves out "the" and "their"): the
     English word list says what was meant, rather than the archive's nearest ("tier")."""
@@ -398,6 +415,54 @@ def test_an_authors_name_in_a_question_asks_about_their_stories(newsroom):
         ("published", "River cleanup")
     ]
     assert newsroom.ask("what has Zofia Brandtner written?").facts == ()  # nobody's byline
+
+
+@pytest.mark.parametrize(
+    ("question", "author", "title"),
+    [
+        ("who wrote about the heat advisory?", "Dev Patel", "Heat Advisory"),
+        ("which reporter covered the solar panels?", "Jordan Ellis", "School Board"),
+        ("who has been covering the harbor bridge?", "Priya Raman", "Harbor Bridge"),
+        ("who wrote about the library?", "Tomás Álvarez", "Library Hours"),
+    ],
+)
+def test_who_wrote_about_a_subject_is_answered_with_its_stories_bylines(
+    newsroom, question, author, title
+):
+    """In a newsroom's archive "who wrote about X?" asks for the reporters: before, the heat
+    question quoted the weather service, and the library one was declined."""
+    answer = newsroom.ask(question)
+    assert answer.quotes == () and 1 <= len(answer.facts) <= 3
+    first = answer.facts[0]
+    assert (first.field, first.value) == ("author", author) and title in first.citation.title
+    assert len({f.citation.article_id for f in answer.facts}) == len(answer.facts)
+
+
+def test_who_wrote_about_a_subject_asks_about_the_news_where_no_story_has_a_byline(archive):
+    text = (
+        "The chemist Jabir ibn Hayyan wrote about the distillation of seawater in the eighth "
+        "century, centuries before the first desalination plants."
+    )
+    archive.add([Article(title="A short history of desalination", paragraphs=(Paragraph(text),))])
+    answer = archive.ask("who wrote about the distillation of seawater?")
+    assert answer.facts == () and "Jabir ibn Hayyan" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["who wrote the story about the weather on mars?", "who wrote about the Quorvath strike?"],
+)
+def test_a_question_about_a_story_the_archive_lacks_gets_no_byline(newsroom, question):
+    """A word no passage holds, and no slip for one that does, means no story of the archive is
+    the one asked about: before, the weather question named the heat advisory's reporter."""
+    answer = newsroom.ask(question)
+    assert answer.facts == () and answer.quotes == ()
+
+
+def test_a_slip_in_a_question_about_a_story_is_corrected_and_says_so(newsroom):
+    answer = newsroom.ask("who wrote the libary story?")
+    assert answer.corrected == "who wrote the library story?"
+    assert [f.value for f in answer.facts] == ["Tomás Álvarez"]
 
 
 def test_a_question_about_a_poem_is_not_a_question_about_an_article(newsroom):

@@ -17,6 +17,7 @@ from index.answering.dictionary import load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
     Question,
+    as_byline_question,
     asks_for_stories,
     by_record_names,
 )
@@ -31,7 +32,7 @@ from index.answering.spelling import (
     may_name,
 )
 from index.filters import Filters
-from index.search.passages import PassageIndex
+from index.search.passages import Passage, PassageIndex
 from index.search.schema import term_spans, terms_of
 
 # Finding the story a question about an article's record means ("who wrote the library
@@ -42,6 +43,10 @@ STORY_HEADLINE = 1.0
 # ("who pays for the bridge?", then "when is the vote?": the vote, of the bridge)
 CARRIED_SHARE = 0.5
 PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
+# "who wrote about the budget?": the bylines of up to this many stories, each found with at least
+# this share of the best one's search score
+BYLINE_STORIES = 3
+BYLINE_SHARE = 0.5
 
 
 class Answerer:
@@ -74,17 +79,18 @@ class Answerer:
 
     def explain(self, question: Question, limit: int = 5) -> tuple[Answer, list[Candidate]]:
         """The answer, and the candidates its quotes were chosen from (best first)."""
-        if question.about and (facts := self._facts(question)):
-            return Answer(question.text, (), facts=facts), []
         unknown = self.unknown_words(question)
         named = self._record_names(question, unknown)
-        if not named:
-            return self._answer_words(question, unknown, limit)
-        read = by_record_names(
-            question, {w: (field, name) for w, (field, name, _) in named.items()}
-        )
-        answer, found = self._answer_words(read, [w for w in unknown if w not in named], limit)
+        if named:
+            question = by_record_names(
+                question, {w: (field, name) for w, (field, name, _) in named.items()}
+            )
+            unknown = [w for w in unknown if w not in named]
         slips = {w: name for w, (_, name, exact) in named.items() if not exact}
+        asks_record = question.about or question.bylines
+        if asks_record and (recorded := self._from_records(question, unknown)) is not None:
+            return _told_name_slips(recorded, slips), []
+        answer, found = self._answer_words(question, unknown, limit)
         return _told_name_slips(answer, slips), found
 
     def _answer_words(
@@ -209,15 +215,40 @@ class Answerer:
             facts.append(Fact(field, value.get(field, cited.published), cited))
         return tuple(facts)
 
-    def _facts(self, question: Question) -> tuple[Fact, ...]:
-        """Who wrote it, when it was published, which outlet: from the article's record."""
+    def _from_records(self, question: Question, unknown: list[str]) -> Answer | None:
+        """Who wrote, when, which outlet: the answer from the records of the stories the question
+        names. None when it names something no passage holds and no misspelling of a word one
+        does (no such story is in the archive), or when it asks who wrote about something and
+        the stories found record no byline: then it asks about the news."""
+        asked = as_byline_question(question) if question.bylines else question
+        corrections = {
+            w: close_word(self._passages, w, asked.text) for w in unknown if w in asked.words
+        }
+        if not all(corrections.values()):
+            return None
+        correction = corrected(asked, corrections)
+        stories = BYLINE_STORIES if question.bylines else 1
+        facts = self._facts(correction or asked, stories)
+        if not facts or (question.bylines and not any(f.value for f in facts)):
+            return None
+        shown = correction.text if correction else None
+        return Answer(question.text, (), suggestion=shown, corrected=shown, facts=facts)
+
+    def _facts(self, question: Question, stories: int = 1) -> tuple[Fact, ...]:
+        """Who wrote it, when it was published, which outlet: from the records of the `stories`
+        articles the question's words find best (those near the best one's search score)."""
         if not question.words and not question.filters:
             return ()
         found = self._passages.search(
-            question.words, limit=1, filters=question.filters, headline=STORY_HEADLINE
+            question.words, limit=stories * 10, filters=question.filters, headline=STORY_HEADLINE
         )
-        facts = []
+        best: dict[str, Passage] = {}
         for passage in found:
+            if len(best) == stories or passage.score < found[0].score * BYLINE_SHARE:
+                break
+            best.setdefault(passage.article_id, passage)
+        facts = []
+        for passage in best.values():
             cited = passage.citation
             value = {"author": cited.author, "published": cited.published}.get(question.about)
             if question.about == "source":

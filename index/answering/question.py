@@ -102,6 +102,21 @@ _ABOUT_FILLER = frozenset(
     "website news organization organisation come out date day story stories piece report column "
     "coverage feature editorial".split()
 )
+# "who wrote about the library?", "which reporter covered the strike?": in a newsroom's archive
+# its reporters, where the articles record bylines; in one that records none, a question about
+# the news ("who wrote about the distillation of sea water?" asks for a scholar)
+_JOURNALIST = r"(reporter|journalist|writer|correspondent|columnist)s?"
+_JOURNALISTS = frozenset(
+    "reporter reporters journalist journalists writer writers correspondent correspondents "
+    "columnist columnists".split()
+)
+_WROTE = r"((has|have|had)\s+)?(wrote|written|writes?|reported|reports?|covered|covers?)"
+_BYLINES = re.compile(
+    rf"^\s*(who|which\s+{_JOURNALIST})\s+{_WROTE}\s+(about|on)\b|"
+    rf"^\s*which\s+{_JOURNALIST}\s+{_WROTE}\b|"
+    r"^\s*who\s+(is|was|has\s+been|have\s+been)\s+(covering|reporting\s+on|writing\s+about)\b",
+    re.I,
+)
 
 # What a question asking for someone's or some outlet's stories says besides the name ("what
 # has Mei Lin written lately?", "who is Mei Lin?", "latest stories by the Gazette")
@@ -130,6 +145,7 @@ class Question:
     filters: Filters = field(default_factory=Filters)
     about: str | None = None  # an article field the question asks for: author, published, source
     news_of: bool = False  # asks for the news of a subject ("the latest on the bridge")
+    bylines: bool = False  # asks who wrote about a subject: see `as_byline_question`
     earlier: str = ""  # the question a follow-up follows, which gives its words their sense
     carried: tuple[str, ...] = ()  # the words of `words` a follow-up takes from `earlier`
 
@@ -176,7 +192,22 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
     skip = FILLER | _ABOUT_FILLER if about else FILLER
     words = [w for w in _WORD.findall(_NEWS_OF.sub(" ", rest)) if _bare(w) not in skip]
     news_of = _NEWS_ASKED.search(rest) is not None
-    return Question(text=text, words=tuple(words), filters=filters, about=about, news_of=news_of)
+    bylines = not about and _BYLINES.search(rest) is not None
+    return Question(
+        text=text,
+        words=tuple(words),
+        filters=filters,
+        about=about,
+        news_of=news_of,
+        bylines=bylines,
+    )
+
+
+def as_byline_question(question: Question) -> Question:
+    """ "who wrote about the library?" read as a question about the bylines of the library's
+    stories: what it names without the words that ask for their writers."""
+    words = tuple(w for w in question.words if _bare(w) not in _STORIES_OF | _JOURNALISTS)
+    return replace(question, about="author", words=words, bylines=False)
 
 
 def _asks_about(text: str) -> str | None:

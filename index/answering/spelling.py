@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 from index.answering.dictionary import is_english, likeliest
 from index.answering.question import Question, without_possessive
-from index.search.passages import PassageIndex
+from index.search.passages import PassageIndex, edit_distance
 from index.search.schema import terms_of
 
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
@@ -39,8 +39,9 @@ _ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
 def close_word(passages: PassageIndex, word: str, question: str) -> str | None:
     """The archive's closest word to a misspelt one, if it is close enough to be meant;
     a possessive keeps its ending ("Zelensky's" -> "zelenskyy's"). A word spelt right is
-    taken as meant, unless it names someone or something ("Percy Shelly": "Shelley"): the
-    archive knows its names better than a word list does."""
+    taken as meant, unless it names someone or something one slip from a word the archive
+    holds ("Percy Shelly": "Shelley"; "Canada" is no slip for "Canadian"): the archive knows
+    its names better than a word list does."""
     bare = without_possessive(word)
     if not bare.isalpha() or len(bare) < 3:
         return None
@@ -55,10 +56,13 @@ def close_word(passages: PassageIndex, word: str, question: str) -> str | None:
     if len(bare) < 4:
         return None
     close = passages.suggest(bare)
+    close = close and without_possessive(close)  # written "Shelley's" there, asked "Shelly"
     similar = close and SequenceMatcher(None, bare.lower(), close).ratio() >= SPELLING_SIMILARITY
     named = is_subject(word, question)
     if similar and english and not named and not _another_form(bare.lower(), close):
         return None  # "decide" is not "decade", nor "status" "states"; "Alaskan" may be "Alaska"
+    if similar and english and named and edit_distance(bare.lower(), close) > 1:
+        return None  # "Shelly" may be "Shelley", but "Canada" is not "Canadian"
     return close + word[len(bare) :] if similar else None
 
 

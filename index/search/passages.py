@@ -285,9 +285,9 @@ class PassageIndex:
             # ("Ryal": "royal", not the commoner "real"), weighed with how common it is ("crises":
             # "crisis", not "criss"). A term is a stem: its written forms are read from passages
             # that hold it ("Civial": "civil", not "civilization").
-            nearest = min(_edit_distance(t, typed) for t in close)
+            nearest = min(edit_distance(t, typed) for t in close)
             tied = sorted(
-                (t for t in close if _edit_distance(t, typed) == nearest),
+                (t for t in close if edit_distance(t, typed) == nearest),
                 key=lambda t: (-reader.doc_frequency("body", t), t),
             )[:SUGGEST_TERMS]
             written = {}
@@ -462,7 +462,7 @@ def _telling(searcher, terms: list[str]) -> list[str]:
     return rare if len(rare) >= ENOUGH_RARE else terms
 
 
-def _edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Letters inserted, deleted, replaced or swapped with a neighbour (each one edit) to turn
     a into b (the optimal string alignment distance)."""
     before, previous = None, list(range(len(b) + 1))
