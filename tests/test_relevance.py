@@ -651,3 +651,41 @@ def test_a_quote_knows_what_the_paragraphs_beside_it_hold_of_the_question(archiv
     assert features[2]["before_coverage"] > 0.5 and features[2]["after_coverage"] == 0.0
     assert features[1]["before_coverage"] == 0.0 and features[1]["after_coverage"] > 0.0
     assert features[1]["after_coverage"] < features[2]["before_coverage"]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Where was the Marlin repaired?", "It was repaired at a shipyard in Portland"),
+        ("How long did the Marlin's repairs take?", "It was repaired at a shipyard in Portland"),
+        ("How much would the riverfront skate park have cost?", "It would have cost $2 million"),
+    ],
+)
+def test_a_paragraph_that_goes_on_with_it_is_read_after_the_one_naming_its_subject(
+    archive, question, answer
+):
+    """Wire copy names its subject once and goes on with "it": the relevance model reads a
+    sentence opening with a pronoun after the sentence before it. Before, the paragraph naming
+    the Marlin was quoted first, and "how long" was declined."""
+    stories = {
+        "Ferry service returns": (
+            "Weekend ferry service to Gull Island resumes Saturday.",
+            "The Marlin, the older of the two boats, failed a hull inspection in March.",
+            "It was repaired at a shipyard in Portland over six weeks.",
+            "Tickets cost $12 for adults and $6 for children.",
+        ),
+        "Council passes spending plan": (
+            "The City Council approved a $48 million spending plan on Tuesday.",
+            "Left out was Mayor Dana Ortiz's proposal for a riverfront skate park.",
+            "It would have cost $2 million, according to parks director Sam Reyes.",
+            "Council member Lee Park said the city could revisit the idea next spring.",
+        ),
+    }
+    archive.add(
+        [
+            Article(title=title, paragraphs=tuple(map(Paragraph, texts)), key=title)
+            for title, texts in stories.items()
+        ]
+    )
+    top = archive.ask(question).quotes[0]
+    assert top.text.startswith(answer)

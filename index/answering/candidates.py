@@ -253,7 +253,7 @@ def _similarities(question: Question, head: list[Candidate], encoder: Encoder) -
     quote's words, read in context, align with each word the question asks about."""
     copied = _near_copies(head)
     read = [c for c in head if id(c) not in copied]
-    sentences = [_sentences(c) for c in read]
+    sentences = [_sentences_read(c) for c in read]
     contexts = [_context(c.passage) for c in read]
     readings = encoder.read([question.read_as, *contexts, *(s for own in sentences for s in own)])
     asked = readings[0].vector
@@ -323,6 +323,38 @@ def _sentences(candidate: Candidate) -> list[str]:
         if start < window.end and end > window.start
     ]
     return [part for part in parts if part] or [candidate.text]
+
+
+# A sentence opening with one of these names what it is about in the sentence before it
+_PRONOUN_LED = re.compile(
+    r"^[\"“‘']?(it|its|he|his|she|her|they|their|them|this|these|those)\b", re.I
+)
+
+
+def _sentences_read(candidate: Candidate) -> list[str]:
+    """The quote's sentences as the relevance model reads them: one that opens with a pronoun
+    after the sentence before it, which says who or what it means ("The Marlin failed a hull
+    inspection. It was repaired in Portland."), from the paragraph before when it opens its
+    own, as wire copy's short paragraphs do."""
+    text, window = candidate.passage.text, candidate.window
+    before = _last_sentence(candidate.passage.beside[0])
+    read = []
+    for start, end in sentence_spans(text):
+        if start >= window.end:
+            break
+        sentence = text[start:end].strip()
+        if end > window.start and (part := text[max(start, window.start) : min(end, window.end)]):
+            part = part.strip()
+            if part:
+                led = before and _PRONOUN_LED.match(part)
+                read.append(f"{before} {part}" if led else part)
+        before = sentence or before
+    return read or [candidate.text]
+
+
+def _last_sentence(text: str) -> str:
+    spans = sentence_spans(text)
+    return text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
 
 
 @lru_cache(maxsize=4096)
