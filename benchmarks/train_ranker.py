@@ -32,9 +32,10 @@ article. The archive is whole either way: a question is asked of every article.
 `--dry-run` reports without writing ranker.json. `--without` leaves features out of every
 model. To try a new feature: compute it, add it to its list here, gather with `--rows`, then
 refit from those rows with and without it (`--refit --dry-run --without NAME`). Rows gathered
-again move held-out ans@1 by about 0.2 on their own (docs/answer-quality.md). `--layouts
-file,news` gathers each set twice, the second time cut into news-length paragraphs (LAYOUTS),
-and reports on both; with `--refit`, `--layouts` chooses which of those gathered to train on.
+again move held-out ans@1 by about 0.2 on their own (docs/answer-quality.md). Each set is
+gathered twice, the second time cut into news-length paragraphs (LAYOUTS), and the models are
+trained and reported on both; `--layouts file` gathers and trains on the files' layout alone,
+and with `--refit`, `--layouts` chooses which of those gathered to train on.
 """
 
 from __future__ import annotations
@@ -411,10 +412,11 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--layouts",
-        default="file",
+        default="file,news",
         metavar="NAME,...",
-        help="gather and train on the sets laid out so: file (as in the eval file, the default), "
-        "news; with --refit, train on these of the layouts gathered, and report on all",
+        help="gather and train on the sets laid out so: file (as in the eval file), news "
+        "(news-length paragraphs); both by default; with --refit, train on these of the "
+        "layouts gathered, and report on all",
     )
     args = parser.parse_args(argv)
     chosen = {name for name in args.layouts.split(",") if name}
