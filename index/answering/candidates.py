@@ -337,7 +337,7 @@ def _sentences_read(candidate: Candidate) -> list[str]:
     inspection. It was repaired in Portland."), from the paragraph before when it opens its
     own, as wire copy's short paragraphs do."""
     text, window = candidate.passage.text, candidate.window
-    before = _last_sentence(candidate.passage.beside[0])
+    before = None  # the sentence before; at the paragraph's start, read from the one before
     read = []
     for start, end in sentence_spans(text):
         if start >= window.end:
@@ -345,9 +345,12 @@ def _sentences_read(candidate: Candidate) -> list[str]:
         sentence = text[start:end].strip()
         if end > window.start and (part := text[max(start, window.start) : min(end, window.end)]):
             part = part.strip()
-            if part:
-                led = before and _PRONOUN_LED.match(part)
-                read.append(f"{before} {part}" if led else part)
+            if part and _PRONOUN_LED.match(part):
+                if before is None:
+                    before = _last_sentence(candidate.passage.beside[0])
+                read.append(f"{before} {part}" if before else part)
+            elif part:
+                read.append(part)
         before = sentence or before
     return read or [candidate.text]
 
