@@ -58,7 +58,8 @@ def test_the_help_examples_are_answered(sampled):
     assert example.quotes
     assert {q.citation.source for q in example.quotes} == {"The Millbrook Ledger"}
     assert all(q.citation.published >= "2026-01-01" for q in example.quotes)
-    for question, field in zip(ABOUT_ARTICLE, ("author", "published", "source"), strict=True):
+    fields = ("author", "published", "source", "author")
+    for question, field in zip(ABOUT_ARTICLE, fields, strict=True):
         [fact] = sampled.ask(question).facts
         assert fact.field == field and fact.value, question
     written, reported = (sampled.ask(question) for question in ABOUT_BYLINE)

@@ -22,6 +22,7 @@ ABOUT_ARTICLE = (
     "who wrote the harbor bridge story?",
     "when was the library hours story published?",
     "which outlet published the transit pass story?",
+    "who wrote about the heat advisory?",
 )
 ABOUT_BYLINE = ("what has Mei Lin written?", "what did the Valley Wire report about the heat?")
 
