@@ -508,6 +508,31 @@ def test_a_follow_up_about_the_story_is_answered_from_its_record(newsroom):
     assert fact.value == "Priya Raman" and "Harbor Bridge" in fact.citation.title
 
 
+@pytest.mark.parametrize(
+    ("follow", "field", "value"),
+    [
+        ("who wrote it?", "author", "Priya Raman"),
+        ("and who wrote that story?", "author", "Priya Raman"),
+        ("so when was it published?", "published", "2026-03-03"),
+        ("which outlet ran it?", "source", "The Millbrook Ledger"),
+        ("and who wrote about it?", "author", "Priya Raman"),
+    ],
+)
+def test_a_follow_up_about_it_is_answered_from_the_threads_story(newsroom, follow, field, value):
+    """A reply in a thread says "it" for the story and may open with "and": before, each of
+    these got nothing at all (and "who wrote about it?" also named the transit pass's reporter,
+    found by "pays")."""
+    [fact] = newsroom.ask(follow, context="who pays for the bridge?").facts
+    assert fact.field == field and fact.value.startswith(value)
+    assert "Harbor Bridge" in fact.citation.title
+
+
+def test_who_wrote_it_asked_alone_names_no_story(newsroom):
+    answer = newsroom.ask("who wrote it?")
+    assert answer.facts == () and answer.quotes == ()
+    assert parse_question("who wrote that the mayor resigned?").about is None
+
+
 def test_a_name_the_archive_never_mentions_is_refused_but_an_acronyms_possessive_is_not(
     archive,
 ):

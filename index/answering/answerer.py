@@ -227,7 +227,7 @@ class Answerer:
         if not all(corrections.values()):
             return None
         correction = corrected(asked, corrections)
-        stories = BYLINE_STORIES if question.bylines else 1
+        stories = BYLINE_STORIES if question.bylines and not question.earlier else 1
         facts = self._facts(correction or asked, stories)
         if not facts or (question.bylines and not any(f.value for f in facts)):
             return None

@@ -41,6 +41,8 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _PIECES = r"article|story|piece|report|column|op-?ed|coverage|feature|editorial"
 _PIECE = rf"(?P<piece>{_PIECES})s?"
 _OUTLET = r"(outlet|publication|news\s?paper|news\s+(site|outlet|organi[sz]ation)|website)"
+_END = r"\s*[?.!]*\s*$"
+_IT = rf"(it|this|that)(\s+one)?{_END}"
 _ABOUT = (
     (
         re.compile(
@@ -79,7 +81,27 @@ _ABOUT = (
         ),
         "source",
     ),
+    # "who wrote it?", "when was it published?", "which outlet ran it?": in a thread, its story's
+    (re.compile(rf"^\s*who\s+(wrote|authored|penned|reported|filed)\s+{_IT}", re.I), "author"),
+    (
+        re.compile(
+            rf"^\s*(when|what\s+date|what\s+day)\s+(was|were)\s+(it|this|that)\s+(published|"
+            rf"posted|written|released){_END}|^\s*when\s+did\s+(it|this|that)\s+(come\s+out|run|"
+            rf"appear){_END}",
+            re.I,
+        ),
+        "published",
+    ),
+    (
+        re.compile(
+            rf"^\s*((which|what)\s+{_OUTLET}|who)\s+(published|ran|carried|printed|posted)\s+{_IT}",
+            re.I,
+        ),
+        "source",
+    ),
 )
+# "and who wrote it?", "so when was it published?": how a reply in a thread may open
+_OPENING = re.compile(r"^\s*((and|so|but|then|also|ok|okay|well)\b[,\s]*)+", re.I)
 # "the latest on the bridge", "any news about the strike", "what's going on with the dam",
 # "what happened to the vote": how a question asks about a subject, in words no story needs to hold
 _SUMMARY = r"\b(summari[sz]e|sum\s+up|recap|(summary|gist|rundown|overview|recap)\s+(of|on))\b"
@@ -188,11 +210,11 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
             "Ask it in fewer words."
         )
     filters, rest = _filters(text)
-    about = _asks_about(rest)
+    about = _asks_about(_OPENING.sub("", rest))
     skip = FILLER | _ABOUT_FILLER if about else FILLER
     words = [w for w in _WORD.findall(_NEWS_OF.sub(" ", rest)) if _bare(w) not in skip]
     news_of = _NEWS_ASKED.search(rest) is not None
-    bylines = not about and _BYLINES.search(rest) is not None
+    bylines = not about and _BYLINES.search(_OPENING.sub("", rest)) is not None
     return Question(
         text=text,
         words=tuple(words),
@@ -216,7 +238,7 @@ def _asks_about(text: str) -> str | None:
         match = pattern.search(text)
         if match is None:
             continue
-        piece = match.group("piece") or ""
+        piece = match.groupdict().get("piece") or ""
         if piece[:1].isupper() and not text.isupper():  # "the ... Report": a title in the news
             return None
         return name
