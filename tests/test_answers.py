@@ -110,6 +110,28 @@ def test_a_name_spelt_as_a_word_is_corrected_one_slip_away_and_no_further(archiv
         assert answer.corrected is None and answer.suggestion is None and answer.quotes == ()
 
 
+def test_a_quote_opening_with_he_reaches_back_to_the_sentence_that_names_him(archive):
+    """ "He is also the oldest quarterback …" cannot be quoted on deadline without who "he" is:
+    the quote takes in the sentence before it, within its length budget."""
+    text = (
+        "The Broncos won the title game on Sunday, beating the Carolina Panthers 24 to 10 before "
+        "a crowd of 71,088 in Santa Clara, California, on a cool and windy evening. "
+        "Denver's defense forced four turnovers and sacked the Panthers' quarterback six times, "
+        "and held the league's best offense to ten points. "
+        "Peyton Manning finished with 141 passing yards, one interception and no touchdowns, the "
+        "lowest total of his long career in any playoff start. "
+        "He is also the oldest quarterback ever to play in the title game, at age 39. "
+        "Von Miller, who had two and a half sacks, was named the game's most valuable player. "
+        "The city will hold a parade downtown on Tuesday, and schools will close early so that "
+        "families can attend."
+    )
+    archive.add([Article(title="Broncos win", paragraphs=(Paragraph(text),), key="broncos")])
+    top = archive.ask("Who is the oldest quarterback to play in the title game?").quotes[0]
+    assert top.text.startswith("Peyton Manning finished") and "He is also the oldest" in top.text
+    assert top.text in text and len(top.text) <= 450
+    assert {"oldest", "quarterback"} <= {top.text[s:e] for s, e in top.highlights}
+
+
 def test_a_misspelt_little_word_is_read_as_the_word_meant(newsroom):
     """ "teh" and "thier" are no words the index holds (it leaves out "the" and "their"): the
     English word list says what was meant, rather than the archive's nearest ("tier")."""

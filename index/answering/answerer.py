@@ -21,7 +21,7 @@ from index.answering.question import (
     asks_for_stories,
     by_record_names,
 )
-from index.answering.quotes import quote_text
+from index.answering.quotes import Window, quote_text, with_antecedent
 from index.answering.ranker import Ranking, trained
 from index.answering.spelling import (
     MAX_CORRECTIONS,
@@ -298,19 +298,26 @@ def _choose(candidates: list[Candidate], limit: int) -> tuple[Quote, ...]:
         else:
             rest.append(candidate)
     quotes, seen_texts = [], set()
+    taken: dict[tuple[str, int], list[tuple[int, int]]] = {}  # each paragraph's quoted stretches
     for candidate in firsts + rest:
-        quote = _quote(candidate)
+        passage = candidate.passage
+        spans = taken.setdefault((passage.article_id, passage.paragraph), [])
+        if any(s < candidate.window.end and e > candidate.window.start for s, e in spans):
+            continue  # shown already, as the sentence before another quote's "he"
+        window = with_antecedent(passage.text, candidate.window, spans)
+        quote = _quote(candidate, window)
         key = " ".join(quote.text.lower().split())
         if key not in seen_texts:
             seen_texts.add(key)
             quotes.append(quote)
+            spans.append((window.start, window.end))
         if len(quotes) == limit:
             break
     return tuple(quotes)
 
 
-def _quote(candidate: Candidate) -> Quote:
-    passage, window = candidate.passage, candidate.window
+def _quote(candidate: Candidate, window: Window) -> Quote:
+    passage = candidate.passage
     text, shift = quote_text(passage.text, window)
     return Quote(
         text=text,

@@ -13,7 +13,7 @@ import numpy as np
 from index.answering.cues import answer_type
 from index.answering.encoder import Encoder
 from index.answering.question import Question, without_possessive
-from index.answering.quotes import QUOTE_BUDGET, Window, quote_text, windows
+from index.answering.quotes import PRONOUN_LED, QUOTE_BUDGET, Window, quote_text, windows
 from index.answering.ranker import Ranking
 from index.search.passages import Passage
 from index.search.schema import term_spans, terms_of
@@ -325,12 +325,6 @@ def _sentences(candidate: Candidate) -> list[str]:
     return [part for part in parts if part] or [candidate.text]
 
 
-# A sentence opening with one of these names what it is about in the sentence before it
-_PRONOUN_LED = re.compile(
-    r"^[\"“‘']?(it|its|he|his|she|her|they|their|them|this|these|those)\b", re.I
-)
-
-
 def _sentences_read(candidate: Candidate) -> list[str]:
     """The quote's sentences as the relevance model reads them: one that opens with a pronoun
     after the sentence before it, which says who or what it means ("The Marlin failed a hull
@@ -345,7 +339,7 @@ def _sentences_read(candidate: Candidate) -> list[str]:
         sentence = text[start:end].strip()
         if end > window.start and (part := text[max(start, window.start) : min(end, window.end)]):
             part = part.strip()
-            if part and _PRONOUN_LED.match(part):
+            if part and PRONOUN_LED.match(part):
                 if before is None:
                     before = _last_sentence(candidate.passage.beside[0])
                 read.append(f"{before} {part}" if before else part)

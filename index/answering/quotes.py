@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from math import fsum
 
 from index.answering.cues import offers
@@ -15,6 +16,10 @@ GROW_TO = 240  # a window without more of the question grows toward what follows
 CUE_WEIGHT = 0.15
 LENGTH_PENALTY = 0.1
 ELLIPSIS = "…"
+# A sentence opening with one of these names who or what it is about in the sentence before it
+PRONOUN_LED = re.compile(
+    r"^[\"“‘']?(it|its|he|his|she|her|they|their|them|this|these|those)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,21 @@ def quote_text(text: str, window: Window) -> tuple[str, int]:
     lead = ELLIPSIS if window.cut_start else ""
     tail = ELLIPSIS if window.cut_end else ""
     return lead + text[window.start : window.end] + tail, len(lead) - window.start
+
+
+def with_antecedent(text: str, window: Window, taken: list[tuple[int, int]] = ()) -> Window:
+    """The window reaching back to the sentence before it when it opens with a pronoun, so the
+    quote says who "he" is ("Peyton Manning became … He is also the oldest quarterback …"):
+    within the budget, and not into a stretch of `taken` (another quote's)."""
+    if window.cut_start or not PRONOUN_LED.match(text[window.start : window.end]):
+        return window
+    before = [start for start, end in sentence_spans(text) if end <= window.start]
+    if not before or window.end - before[-1] > QUOTE_BUDGET:
+        return window
+    start = before[-1]
+    if any(s < window.start and e > start for s, e in taken):
+        return window
+    return replace(window, start=start)
 
 
 def _units(text: str, budget: int) -> list[_Unit]:
