@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from math import fsum
 
@@ -104,7 +105,7 @@ def quote_text(text: str, window: Window) -> tuple[str, int]:
     return lead + text[window.start : window.end] + tail, len(lead) - window.start
 
 
-def with_antecedent(text: str, window: Window, taken: list[tuple[int, int]] = ()) -> Window:
+def with_antecedent(text: str, window: Window, taken: Sequence[tuple[int, int]] = ()) -> Window:
     """The window reaching back to the sentence before it when it opens with a pronoun, so the
     quote says who "he" is ("Peyton Manning became … He is also the oldest quarterback …"):
     within the budget, and not into a stretch of `taken` (another quote's)."""
