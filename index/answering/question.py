@@ -210,11 +210,12 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
             "Ask it in fewer words."
         )
     filters, rest = _filters(text)
-    about = _asks_about(_OPENING.sub("", rest))
+    opened = _OPENING.sub("", rest)  # "and who wrote it?" asks what "who wrote it?" asks
+    about = _asks_about(opened)
     skip = FILLER | _ABOUT_FILLER if about else FILLER
     words = [w for w in _WORD.findall(_NEWS_OF.sub(" ", rest)) if _bare(w) not in skip]
     news_of = _NEWS_ASKED.search(rest) is not None
-    bylines = not about and _BYLINES.search(_OPENING.sub("", rest)) is not None
+    bylines = not about and _BYLINES.search(opened) is not None
     return Question(
         text=text,
         words=tuple(words),
