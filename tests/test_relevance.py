@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from index.answering.answerer import Answerer
+from index.answering.candidates import leans_on
 from index.answering.encoder import Encoder
 from index.answering.question import follow_up, parse_question
 from index.answering.ranker import Trees, model_from_json, trained
@@ -679,6 +680,69 @@ def test_a_paragraph_that_goes_on_with_it_is_read_after_the_one_naming_its_subje
             "Left out was Mayor Dana Ortiz's proposal for a riverfront skate park.",
             "It would have cost $2 million, according to parks director Sam Reyes.",
             "Council member Lee Park said the city could revisit the idea next spring.",
+        ),
+    }
+    archive.add(
+        [
+            Article(title=title, paragraphs=tuple(map(Paragraph, texts)), key=title)
+            for title, texts in stories.items()
+        ]
+    )
+    top = archive.ask(question).quotes[0]
+    assert top.text.startswith(answer)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "leans"),
+    [
+        ("It was built in 1962.", "The pool closed in 2023.", True),
+        ("The pool closed in 2023.", "The Northgate public pool will reopen June 14.", True),
+        ("The old pool closed in 2023.", "The Northgate public pool will reopen June 14.", True),
+        ("The council voted 5-2.", "The Northgate public pool will reopen June 14.", False),
+        ("The Marlin sailed at noon.", "The Marlin failed a hull inspection.", False),
+        ("It rained all week.", "", False),
+    ],
+)
+def test_a_sentence_leans_on_the_one_before_by_a_pronoun_or_a_noun_it_names(
+    sentence, before, leans
+):
+    """Who or what "it" or "the pool" means is in the sentence before; a name means itself."""
+    assert leans_on(sentence, before) is leans
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Why did the Eastbrook pool close?", "The pool closed in 2023"),
+        ("How much money did the Westfield clinic get?", "The clinic received a $600,000"),
+        ("When did the Lakeshore Symphony's last director retire?", "The orchestra has been"),
+    ],
+)
+def test_a_paragraph_going_on_with_the_noun_is_read_after_the_one_naming_it(
+    archive, question, answer
+):
+    """News names its subject in the lede and goes on with "the pool", "the clinic": the
+    relevance model reads such a sentence after the one naming it. Before, the lede was
+    quoted first for each of these: it holds the name asked about, and not the answer."""
+    stories = {
+        "Eastbrook pool to reopen after repairs": (
+            "The Eastbrook public pool will reopen June 14 after a $1.8 million renovation, city "
+            "officials said Tuesday.",
+            "The pool closed in 2023 when inspectors found cracks in its concrete basin.",
+            "Swim lessons resume the following week, and season passes go on sale May 1.",
+        ),
+        "Clinic expands hours": (
+            "The Westfield community clinic will stay open until 9 p.m. on weekdays starting in "
+            "March.",
+            "The clinic received a $600,000 state grant to hire two nurses and a physician "
+            "assistant.",
+            "Patients can book evening visits online or by phone.",
+        ),
+        "Orchestra names conductor": (
+            "The Lakeshore Symphony Orchestra named Maria Ekström its music director on Friday.",
+            "The orchestra has been without a permanent conductor since 2022, when its previous "
+            "director retired.",
+            "Ekström will lead her first concert in September.",
         ),
     }
     archive.add(

@@ -42,6 +42,8 @@ _ASKS = re.compile(
     r"\?[\"'”’»]+\s+[^.!?]{0,80}\b(?:asked|asks|wondered|wonders|questioned)\b[^.!?]*[.!]?\s*$",
     re.I,
 )
+# A sentence opening with "the" and a common noun or two ("The pool closed in 2023.")
+_DEFINITE_LED = re.compile(r"^[\"“‘']?[Tt]he\s+([a-z][\w'’-]*)(?:\s+([a-z][\w'’-]*))?")
 # A name or a number: a capitalised word not opening a sentence, or digits.
 _NAMED = re.compile(r"(?<![.!?\"“]\s)(?<!^)\b[A-Z][\w'’-]*|\b\d[\d.,:]*\b")
 
@@ -326,10 +328,12 @@ def _sentences(candidate: Candidate) -> list[str]:
 
 
 def _sentences_read(candidate: Candidate) -> list[str]:
-    """The quote's sentences as the relevance model reads them: one that opens with a pronoun
-    after the sentence before it, which says who or what it means ("The Marlin failed a hull
-    inspection. It was repaired in Portland."), from the paragraph before when it opens its
-    own, as wire copy's short paragraphs do."""
+    """The quote's sentences as the relevance model reads them. One that opens with a pronoun
+    is read after the sentence before it ("The Marlin failed a hull inspection. It was
+    repaired in Portland."). A paragraph that opens with "the" and a noun the paragraph before
+    names is read after that paragraph's last sentence ("The Northgate pool will reopen. / The
+    pool closed in 2023."), as wire copy's short paragraphs go on: a quote cannot take that
+    sentence in, as it can one of its own paragraph."""
     text, window = candidate.passage.text, candidate.window
     before = None  # the sentence before; at the paragraph's start, read from the one before
     read = []
@@ -339,14 +343,30 @@ def _sentences_read(candidate: Candidate) -> list[str]:
         sentence = text[start:end].strip()
         if end > window.start and (part := text[max(start, window.start) : min(end, window.end)]):
             part = part.strip()
-            if part and PRONOUN_LED.match(part):
-                if before is None:
+            opens = before is None
+            if part and (PRONOUN_LED.match(part) or (opens and _DEFINITE_LED.match(part))):
+                if opens:
                     before = _last_sentence(candidate.passage.beside[0])
-                read.append(f"{before} {part}" if before else part)
+                read.append(f"{before} {part}" if leans_on(part, before) else part)
             elif part:
                 read.append(part)
         before = sentence or before
     return read or [candidate.text]
+
+
+def leans_on(sentence: str, before: str) -> bool:
+    """True if the sentence means someone or something that the sentence before it names: it
+    opens with a pronoun ("It was built in 1962."), or with "the" and a word of that sentence
+    ("The Northgate pool will reopen. The pool closed in 2023.")."""
+    if not before:
+        return False
+    if PRONOUN_LED.match(sentence):
+        return True
+    definite = _DEFINITE_LED.match(sentence)
+    named = terms_in(before)
+    return bool(definite) and any(
+        term in named for word in definite.groups() if word for term in terms_of(word)
+    )
 
 
 def _last_sentence(text: str) -> str:
