@@ -682,14 +682,7 @@ def test_a_paragraph_that_goes_on_with_it_is_read_after_the_one_naming_its_subje
             "Council member Lee Park said the city could revisit the idea next spring.",
         ),
     }
-    archive.add(
-        [
-            Article(title=title, paragraphs=tuple(map(Paragraph, texts)), key=title)
-            for title, texts in stories.items()
-        ]
-    )
-    top = archive.ask(question).quotes[0]
-    assert top.text.startswith(answer)
+    assert _top_quote(archive, stories, question).startswith(answer)
 
 
 @pytest.mark.parametrize(
@@ -745,11 +738,13 @@ def test_a_paragraph_going_on_with_the_noun_is_read_after_the_one_naming_it(
             "Ekström will lead her first concert in September.",
         ),
     }
+    assert _top_quote(archive, stories, question).startswith(answer)
+
+
+def _top_quote(archive, stories: dict[str, tuple[str, ...]], question: str) -> str:
+    """The first quote answering the question, with each headline's paragraphs an article."""
     archive.add(
-        [
-            Article(title=title, paragraphs=tuple(map(Paragraph, texts)), key=title)
-            for title, texts in stories.items()
-        ]
+        Article(title=title, paragraphs=tuple(map(Paragraph, texts)), key=title)
+        for title, texts in stories.items()
     )
-    top = archive.ask(question).quotes[0]
-    assert top.text.startswith(answer)
+    return archive.ask(question).quotes[0].text

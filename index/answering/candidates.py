@@ -363,10 +363,10 @@ def leans_on(sentence: str, before: str) -> bool:
     if PRONOUN_LED.match(sentence):
         return True
     definite = _DEFINITE_LED.match(sentence)
+    if definite is None:
+        return False
     named = terms_in(before)
-    return bool(definite) and any(
-        term in named for word in definite.groups() if word for term in terms_of(word)
-    )
+    return any(term in named for word in definite.groups() if word for term in terms_of(word))
 
 
 def _last_sentence(text: str) -> str:
