@@ -446,6 +446,8 @@ def test_an_authors_name_in_a_question_asks_about_their_stories(newsroom):
         ("which reporter covered the solar panels?", "Jordan Ellis", "School Board"),
         ("who has been covering the harbor bridge?", "Priya Raman", "Harbor Bridge"),
         ("who wrote about the library?", "Tomás Álvarez", "Library Hours"),
+        ("who covered the bridge vote?", "Priya Raman", "Harbor Bridge"),
+        ("who's covering the heat advisory?", "Dev Patel", "Heat Advisory"),
     ],
 )
 def test_who_wrote_about_a_subject_is_answered_with_its_stories_bylines(
@@ -458,6 +460,49 @@ def test_who_wrote_about_a_subject_is_answered_with_its_stories_bylines(
     first = answer.facts[0]
     assert (first.field, first.value) == ("author", author) and title in first.citation.title
     assert len({f.citation.article_id for f in answer.facts}) == len(answer.facts)
+
+
+def test_who_wrote_about_a_subject_leaves_out_stories_that_mention_it_in_passing(newsroom):
+    """The heat advisory's second paragraph opens cooling centers "at the public library": before,
+    its reporter was listed beside the library story's. A story is about what its headline and
+    first paragraph say; one more story about the library, so headlined, is listed too."""
+    answer = newsroom.ask("who wrote about the library?")
+    assert [f.citation.title for f in answer.facts] == [
+        "Library Hours Cut as County Budget Tightens"
+    ]
+    lede = "The Millbrook Public Library will stay open until 9 p.m. on Thursdays this summer."
+    newsroom.add(
+        [
+            Article(
+                title="Library Adds Late Hours",
+                paragraphs=(Paragraph(lede),),
+                author="Nadia Brooks",
+                source="Valley Courier",
+                published="2026-06-01",
+            )
+        ]
+    )
+    listed = newsroom.ask("who wrote about the library?").facts
+    assert {f.value for f in listed} == {"Tomás Álvarez", "Nadia Brooks"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who covered the cost of the bridge?",
+        "who covered most of the bridge's cost overruns?",
+        "who covered for the mayor?",
+        "who covered it up?",
+    ],
+)
+def test_covering_a_sum_or_for_someone_asks_no_byline(question):
+    """ "who covered the vote?" asks for a reporter; covering a cost is paying it."""
+    assert not parse_question(question).bylines
+
+
+def test_who_covered_a_cost_is_answered_from_the_text(newsroom):
+    answer = newsroom.ask("who covered the cost of the bridge?")
+    assert answer.facts == () and "state infrastructure grant" in answer.quotes[0].text
 
 
 def test_who_wrote_about_a_subject_asks_about_the_news_where_no_story_has_a_byline(archive):

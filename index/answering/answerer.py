@@ -243,10 +243,12 @@ class Answerer:
             question.words, limit=stories * 10, filters=question.filters, headline=STORY_HEADLINE
         )
         best: dict[str, Passage] = {}
+        terms = {t for word in question.words for t in terms_of(word)}
         for passage in found:
             if len(best) == stories or passage.score < found[0].score * BYLINE_SHARE:
                 break
-            best.setdefault(passage.article_id, passage)
+            if passage.article_id not in best and (not best or self._is_about(passage, terms)):
+                best[passage.article_id] = passage
         facts = []
         for passage in best.values():
             cited = passage.citation
@@ -255,6 +257,16 @@ class Answerer:
                 value = cited.source or cited.domain
             facts.append(Fact(question.about, value, cited))
         return tuple(facts)
+
+    def _is_about(self, passage: Passage, terms: set[str]) -> bool:
+        """Whether a passage's story is about what these terms name: its headline and first
+        paragraph hold them all, as a news story says what it is about there. A story that
+        mentions the library in its fifth paragraph is not one about the library."""
+        opening = passage.text if passage.paragraph == 1 else ""
+        if not opening:
+            first = self._passages.stories(Filters(article=passage.article_id), limit=1)
+            opening = first[0].text if first else ""
+        return terms <= set(terms_of(f"{passage.citation.title or ''} {opening}"))
 
 
 def _told_name_slips(answer: Answer, slips: dict[str, str]) -> Answer:

@@ -133,10 +133,19 @@ _JOURNALISTS = frozenset(
     "columnist columnists".split()
 )
 _WROTE = r"((has|have|had)\s+)?(wrote|written|writes?|reported|reports?|covered|covers?)"
+# "who covered the vote?" asks for a reporter; "who covered the cost?", "who covered for her?",
+# "who covered it up?" do not: covering a sum is paying it
+_MONEY = (
+    r"(costs?|bills?|tabs?|expenses?|fees?|prices?|shortfalls?|deficits?|debts?|damages?|"
+    r"loss(es)?|gaps?|tuition|rent|payroll|salar(y|ies)|wages?|premiums?|bail|overruns?)"
+)
 _BYLINES = re.compile(
     rf"^\s*(who|which\s+{_JOURNALIST})\s+{_WROTE}\s+(about|on)\b|"
     rf"^\s*which\s+{_JOURNALIST}\s+{_WROTE}\b|"
-    r"^\s*who\s+(is|was|has\s+been|have\s+been)\s+(covering|reporting\s+on|writing\s+about)\b",
+    rf"^\s*who\s+((has|have|had)\s+)?(covered|covers)\s+(?!(for|up)\b)"
+    rf"(?!(\S+\s+){{0,4}}?{_MONEY}\b)(?!(\S+\s+){{1,3}}?up\b)\w|"
+    r"^\s*who(\s+(is|was|has\s+been|have\s+been)|['’]s)\s+(covering|reporting\s+on|"
+    r"writing\s+about)\b",
     re.I,
 )
 
