@@ -440,6 +440,37 @@ def test_an_authors_name_in_a_question_asks_about_their_stories(newsroom):
 
 
 @pytest.mark.parametrize(
+    ("question", "within", "nearest"),
+    [
+        (
+            "what did the Valley Wire say about the river cleanup?",
+            {"source": "Valley Wire"},
+            "River",
+        ),
+        ('source:"Valley Wire" river volunteers', {"source": "Valley Wire"}, "River"),
+        ("what did Dev Patel write about the bridge vote?", {"author": "Dev Patel"}, "Harbor"),
+        ("what did the Valley Wire say about mars?", {"source": "Valley Wire"}, None),
+    ],
+)
+def test_asked_of_stories_that_hold_no_answer_it_says_whose_and_offers_the_rest(
+    newsroom, question, within, nearest
+):
+    """Before, "Nothing in the archive answers that." though the Riverdale Gazette's story does:
+    the no-answer names whose stories were asked, and the story of the rest that answers."""
+    answer = newsroom.ask(question)
+    assert answer.quotes == () and dict(answer.within) == within
+    if nearest is None:
+        assert answer.nearest is None
+    else:
+        assert answer.nearest.title.startswith(nearest)
+
+
+def test_a_filter_no_story_matches_gets_the_plain_no_answer(newsroom):
+    answer = newsroom.ask('author:"Zofia Brandtner" river')
+    assert answer.quotes == () and answer.within == () and answer.nearest is None
+
+
+@pytest.mark.parametrize(
     ("question", "author", "title"),
     [
         ("who wrote about the heat advisory?", "Dev Patel", "Heat Advisory"),

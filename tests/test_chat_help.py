@@ -17,6 +17,7 @@ from bot.render.help import (
     OTHER_PAIRS,
     ask_option_description,
 )
+from bot.render.plain import NO_ANSWER
 from index.answering.answers import Answer, Fact
 from index.citation import Citation
 from tests.fake_discord import BOT_ID, MEMBER, run_bot
@@ -152,4 +153,4 @@ def test_discord_renders_each_fact_escaped_with_its_citation():
     assert "[Millbrook \\<Ledger\\>](https://ledger.example)" in first
     assert "paragraph" not in first
     assert message.content == "**Q:** who wrote the bridge story?"
-    assert embeds.answer_message(Answer("q", ())).content == embeds.NO_ANSWER
+    assert embeds.answer_message(Answer("q", ())).content == NO_ANSWER

@@ -16,7 +16,6 @@ from bot.render.embeds import (
     FIELDS_MAX,
     FOOTER_MAX,
     MORE_TEMPLATE,
-    NO_ANSWER,
     TITLE_MAX,
     VOTE_TEMPLATE,
     answer_message,
@@ -26,6 +25,7 @@ from bot.render.embeds import (
     sources_message,
     text_message,
 )
+from bot.render.plain import NO_ANSWER
 from index.answering.answers import Answer, Quote
 from index.article import Article, Paragraph
 from index.citation import Citation

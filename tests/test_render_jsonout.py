@@ -34,6 +34,7 @@ def test_an_answer_keeps_every_field_scripts_read():
         "facts",
         "confidence",
         "nearest",
+        "within",
     ]
     [quoted] = shown["answers"]
     assert quoted == {

@@ -139,7 +139,7 @@ def test_discord_says_the_sentence_and_links_the_nearest_story():
 
 
 def test_discord_without_a_nearest_story_says_only_the_sentence():
-    assert embeds.answer_message(no_answer(None)).content == NO_ANSWER == embeds.NO_ANSWER
+    assert embeds.answer_message(no_answer(None)).content == NO_ANSWER
 
 
 def test_discord_escapes_a_hostile_nearest_story_and_pings_nobody():
@@ -178,7 +178,7 @@ OLD_KEYS = ["question", "answers", "suggestion", "corrected", "facts"]
 
 def test_json_adds_confidence_and_nearest_and_keeps_every_old_key():
     shown = answer_json(no_answer(confidence=0.123456, suggestion="ferry sail"))
-    assert list(shown) == [*OLD_KEYS, "confidence", "nearest"]
+    assert list(shown) == [*OLD_KEYS, "confidence", "nearest", "within"]
     assert shown["answers"] == [] and shown["facts"] == []
     assert shown["suggestion"] == "ferry sail" and shown["corrected"] is None
     assert shown["confidence"] == 0.1235
@@ -190,7 +190,7 @@ def test_json_adds_confidence_and_nearest_and_keeps_every_old_key():
 
 def test_json_new_fields_are_null_when_unknown_and_answers_are_unchanged():
     shown = answer_json(Answer("q", (QUOTE,)))
-    assert shown["confidence"] is None and shown["nearest"] is None
+    assert shown["confidence"] is None and shown["nearest"] is None and shown["within"] is None
     assert shown["answers"] == [
         {
             "quote": "The vote was delayed.",
@@ -213,3 +213,35 @@ def test_json_new_fields_are_null_when_unknown_and_answers_are_unchanged():
         "also_published_by",
         "derived",  # added by issue 15: which citation fields the reader made
     ]
+
+
+# --- asked of one author's or outlet's stories -----------------------------------------------
+
+ELSEWHERE = Citation(
+    **{**NEAREST.__dict__, "title": "River cleanup", "source": "Riverdale Gazette"}
+)
+
+
+def test_every_surface_says_whose_stories_hold_no_answer_and_offers_one_of_the_rest():
+    answer = no_answer(ELSEWHERE, within=(("author", "Dev Patel"), ("source", "Valley Wire")))
+    said = "Nothing by Dev Patel from Valley Wire answers that."
+    assert render_answer(answer).splitlines()[:2] == [
+        said,
+        "The nearest story is “River cleanup”, Priya Raman, Riverdale Gazette "
+        "(millbrookledger.example), 2026-03-03",
+    ]
+    message = blocks.answer_message(answer)
+    assert slack_sections(message).splitlines()[0] == said
+    assert message["text"].startswith(said + " The nearest story is “River cleanup”")
+    assert embeds.answer_message(answer).content.splitlines()[0] == said
+    assert answer_json(answer)["within"] == {"author": "Dev Patel", "source": "Valley Wire"}
+    outlet_only = no_answer(None, within=(("source", "Valley Wire"),))
+    assert render_answer(outlet_only) == "Nothing from Valley Wire answers that.\n"
+
+
+def test_whose_stories_are_escaped_on_each_chat_surface():
+    answer = no_answer(None, within=(("author", "<!channel> *x*"), ("source", "@everyone")))
+    slack = slack_sections(blocks.answer_message(answer))
+    assert "<!channel>" not in slack and "&lt;!channel&gt;" in slack
+    discord = embeds.answer_message(answer).content
+    assert "@everyone" not in discord and r"\*x\*" in discord

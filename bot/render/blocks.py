@@ -10,7 +10,7 @@ from bot.chat.announcements import MoreStories, NewStory
 from bot.render.fitting import longest
 from bot.render.help import asking_help
 from bot.render.marks import mark
-from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
+from bot.render.plain import FACT_LABELS, NEAREST, no_answer_line
 from index.answering.answers import Answer, Quote
 from index.article import Article, Publication
 from index.citation import Citation
@@ -59,7 +59,8 @@ def answer_message(
 
 def no_answer_message(answer: Answer, *, asked_by: str | None = None) -> Message:
     """The honest no-answer, the nearest story when one is close, and the suggestion."""
-    lines, fallback = [NO_ANSWER], [NO_ANSWER]
+    lines = [no_answer_line(answer, lambda name: escape(_clip(name, 200)))]
+    fallback = [no_answer_line(answer, lambda name: _clip(name, 80))]
     if answer.nearest:
         lines.append(nearest_mrkdwn(answer.nearest))
         fallback.append(f"{NEAREST} “{_clip(answer.nearest.title or 'Untitled', 80)}”.")

@@ -10,7 +10,7 @@ from bot.chat.announcements import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
 from bot.render.help import asking_help
 from bot.render.marks import mark
-from bot.render.plain import FACT_LABELS, NEAREST, NO_ANSWER
+from bot.render.plain import FACT_LABELS, NEAREST, no_answer_line
 from index.answering.answers import Answer, Fact, Quote
 from index.article import Article, Publication
 from index.citation import Citation
@@ -134,7 +134,7 @@ def _answer_content(answer: Answer) -> str:
 
 def _no_answer(answer: Answer) -> str:
     """The honest no-answer, the nearest story when one is close, and the suggestion."""
-    lines = [NO_ANSWER]
+    lines = [no_answer_line(answer, lambda name: clip_escaped(name, 100))]
     if answer.nearest:
         lines.append(nearest_markdown(answer.nearest))
     if answer.suggestion:

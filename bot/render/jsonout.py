@@ -29,6 +29,7 @@ def answer_json(answer: Answer) -> dict:
         ],
         "confidence": None if answer.confidence is None else round(float(answer.confidence), 4),
         "nearest": citation_json(answer.nearest) if answer.nearest else None,
+        "within": dict(answer.within) or None,
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.render.marks import mark
 from index.answering.answers import Answer, Fact, Quote
 from index.citation import Citation
@@ -9,6 +11,7 @@ from index.citation import Citation
 BOLD, RESET = "\033[1m", "\033[0m"
 NO_ANSWER = "Nothing in the archive answers that."  # every surface says it in these words
 NEAREST = "The nearest story is"  # followed by the story's citation
+WITHIN = (("author", "by"), ("source", "from"))  # whose stories a no-answer was asked of
 # How the chat renderers label a fact from an article's record ("who wrote …")
 FACT_LABELS = {"author": "Written by", "published": "Published", "source": "Outlet"}
 
@@ -32,7 +35,7 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
         lines.append(f"    — {citation_line(fact.citation, None)}")
         lines.append("")
     if not answer.quotes and not answer.facts:
-        lines.append(NO_ANSWER)
+        lines.append(no_answer_line(answer))
         if answer.nearest:
             lines.append(f"{NEAREST} {citation_line(answer.nearest, None)}")
             if answer.nearest.url:
@@ -40,6 +43,15 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
     if answer.suggestion:
         lines.append(f"Did you mean: {answer.suggestion}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def no_answer_line(answer: Answer, shown: Callable[[str], str] = str) -> str:
+    """NO_ANSWER; or, asked of one author's or outlet's stories, whose: "Nothing by Mei Lin
+    answers that.", "Nothing from Valley Wire answers that." `shown` escapes and clips a name
+    for the surface."""
+    names = dict(answer.within)
+    whose = [f"{by} {shown(names[field])}" for field, by in WITHIN if field in names]
+    return f"Nothing {' '.join(whose)} answers that." if whose else NO_ANSWER
 
 
 def emphasize(quote: Quote, color: bool) -> str:

@@ -91,7 +91,39 @@ class Answerer:
         if asks_record and (recorded := self._from_records(question, unknown)) is not None:
             return _told_name_slips(recorded, slips), []
         answer, found = self._answer_words(question, unknown, limit)
+        if (
+            not answer.quotes
+            and not answer.facts
+            and (question.filters.author or question.filters.source)
+        ):
+            answer = self._beyond_names(question, unknown, limit, answer)
         return _told_name_slips(answer, slips), found
+
+    def _beyond_names(
+        self, question: Question, unknown: list[str], limit: int, answer: Answer
+    ) -> Answer:
+        """Asked of one author's or outlet's stories, none of which answers ("what did the Valley
+        Wire say about the river?"): whose stories they were, and as the nearest story the one
+        of the rest of the archive that answers, if one does."""
+        filters = question.filters
+        named = self._passages.stories(
+            Filters(author=filters.author, source=filters.source), limit=1
+        )
+        if not named:  # no story is theirs: the name itself is the news
+            return answer
+        cited = named[0].citation
+        within = tuple(
+            (field, name)
+            for field, name in (
+                ("author", cited.author if filters.author else None),
+                ("source", (cited.source or cited.domain) if filters.source else None),
+            )
+            if name
+        )
+        rest = replace(question, filters=replace(filters, author=None, source=None))
+        elsewhere, _ = self._answer_words(rest, unknown, limit)
+        nearest = elsewhere.quotes[0].citation if elsewhere.quotes else answer.nearest
+        return replace(answer, within=within, nearest=nearest)
 
     def _answer_words(
         self, question: Question, unknown: list[str], limit: int

@@ -39,3 +39,7 @@ class Answer:
     facts: tuple[Fact, ...] = ()
     confidence: float | None = None  # the relevance model's belief that the top quote answers
     nearest: Citation | None = None  # with no quotes: the closest story, when one is close
+    # With no quotes, asked of one author's or outlet's stories only: (("author", "Mei Lin"),
+    # ("source", "Valley Wire")), the names as the records spell them. `nearest` is then the
+    # story of the rest of the archive that answers, if one does.
+    within: tuple[tuple[str, str], ...] = ()
