@@ -93,11 +93,16 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
         ("summarize the bridge story", "The Millbrook city council postponed its vote"),
         ("give me a recap of the solar story", "The Millbrook school board voted 5 to 2"),
         ("library hours", "The Millbrook Public Library will close on Mondays"),  # its headline's
+        ("bridge?", "The Millbrook city council postponed its vote"),
+        ("library", "The Millbrook Public Library will close on Mondays"),
+        ("library?", "The Millbrook Public Library will close on Mondays"),
     ],
 )
 def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, question, lede):
     """A news story's first paragraph says what happened: before, "summarize ..." and "what's
-    new with ..." were declined, and "latest on the bridge" quoted its budget paragraph."""
+    new with ..." were declined, and "latest on the bridge" quoted its budget paragraph. A
+    topic typed with "?" asks the same; "library" is the story headlined so, not the heat
+    advisory that opens cooling centers at the library (which quoted both before)."""
     answer = sampled.ask(question)
     assert answer.quotes and answer.quotes[0].paragraph == 1
     assert answer.quotes[0].text.startswith(lede)
@@ -106,6 +111,7 @@ def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, qu
 def test_a_topic_beyond_its_storys_headline_is_answered_as_asked(sampled):
     """ "transit pass price" names the story and asks something of it: the price, not the lede."""
     assert "$65 a month" in sampled.ask("transit pass price").quotes[0].text
+    assert "$65 a month" in sampled.ask("transit pass price?").quotes[0].text
 
 
 @pytest.mark.parametrize(

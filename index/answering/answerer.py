@@ -9,9 +9,9 @@ from index.answering.candidates import (
     DEPTH,
     Candidate,
     answerable,
-    asks_for_its_news,
     lexical_candidates,
     rank,
+    story_asked_for,
 )
 from index.answering.dictionary import load_word_list
 from index.answering.encoder import Encoder, shared_encoder
@@ -194,12 +194,12 @@ class Answerer:
         return _carried_lighter(question, self._passages.weights(terms))
 
     def _lede_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
-        """Asked for the news of a subject ("the latest on the bridge", "library hours"), the
-        best story's first paragraph first, read from the index if no quote of it was found:
-        a news story's lede says what happened."""
-        if not asks_for_its_news(question, ranked):
+        """Asked for the news of a subject ("the latest on the bridge", "library hours"), that
+        story's first paragraph first (`story_asked_for`), read from the index if no quote of
+        it was found: a news story's lede says what happened."""
+        story = story_asked_for(question, ranked)
+        if story is None:
             return ranked
-        story = ranked[0].passage.article_id
         lede = next(
             (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == 1), None
         )

@@ -193,16 +193,20 @@ def rank(
     return _questions_last(question, head + tail)
 
 
-def asks_for_its_news(question: Question, ranked: list[Candidate]) -> bool:
-    """True if the question asks for the news of its best story: in words ("the latest on the
-    bridge", "summarize the bridge story"), or as a topic whose every word is in the best
-    story's headline ("library hours", "heat advisory")."""
+def story_asked_for(question: Question, ranked: list[Candidate]) -> str | None:
+    """The article whose news the question asks for, if it asks for a story's news: in words
+    ("the latest on the bridge", "summarize the bridge story": the best quote's story), or as
+    a topic ("library hours", "bridge?": the best-quoted story whose headline holds its every
+    word, not the heat advisory that mentions the library)."""
+    if not ranked:
+        return None
     if question.news_of:
-        return True
-    if not question.is_topic or not ranked:
-        return False
+        return ranked[0].passage.article_id
+    if not question.is_topic:
+        return None
     asked = {t for word in question.words for t in terms_of(word)}
-    return bool(asked) and asked <= terms_in(ranked[0].passage.citation.title)
+    headlined = (c for c in ranked if asked and asked <= terms_in(c.passage.citation.title))
+    return next((c.passage.article_id for c in headlined), None)
 
 
 def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candidate]:

@@ -158,7 +158,7 @@ _STORIES_OF = _ABOUT_FILLER | frozenset(
 # Asked with nothing else, these ask for the newest stories: "what's new?", "any news?"
 _NEWEST = frozenset("latest recent new newest news headlines".split())
 
-# Words that make a question of what is typed; without them (and without "?") it is a topic
+# Words that make a question of what is typed; without them it is a topic, "?" or none
 _AUXILIARIES = r"is|are|was|were|do|does|did|can|could|will|would|should|has|have|had"
 _ASKING_WORDS = re.compile(
     rf"\b(who|whom|whose|what|whats|when|where|why|how|which|{_AUXILIARIES})\b", re.I
@@ -182,8 +182,8 @@ class Question:
 
     @property
     def is_topic(self) -> bool:
-        """True if it names a subject and asks nothing of it ("library hours")."""
-        return "?" not in self.text and _ASKING_WORDS.search(self.text) is None
+        """True if it names a subject and asks nothing of it ("library hours", "bridge?")."""
+        return _ASKING_WORDS.search(self.text) is None
 
     @property
     def checks_claim(self) -> bool:
