@@ -205,7 +205,9 @@ def story_asked_for(question: Question, ranked: list[Candidate]) -> str | None:
     if not question.is_topic:
         return None
     asked = {t for word in question.words for t in terms_of(word)}
-    headlined = (c for c in ranked if asked and asked <= terms_in(c.passage.citation.title))
+    if not asked:
+        return None
+    headlined = (c for c in ranked if asked <= terms_in(c.passage.citation.title))
     return next((c.passage.article_id for c in headlined), None)
 
 
