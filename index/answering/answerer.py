@@ -103,8 +103,8 @@ class Answerer:
         self, question: Question, unknown: list[str], limit: int, answer: Answer
     ) -> Answer:
         """Asked of one author's or outlet's stories, none of which answers ("what did the Valley
-        Wire say about the river?"): whose stories they were, and as the nearest story the one
-        of the rest of the archive that answers, if one does."""
+        Wire say about the river cleanup?"): whose stories they were, and as the nearest story
+        the one of the rest of the archive that answers, if one does."""
         filters = question.filters
         named = self._passages.stories(
             Filters(author=filters.author, source=filters.source), limit=1
