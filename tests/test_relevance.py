@@ -101,8 +101,8 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
 def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, question, lede):
     """A news story's first paragraph says what happened: before, "summarize ..." and "what's
     new with ..." were declined, and "latest on the bridge" quoted its budget paragraph. A
-    topic typed with "?" asks the same; "library" is the story headlined so, not the heat
-    advisory that opens cooling centers at the library (which quoted both before)."""
+    topic typed with "?" asks the same: before, "bridge?" quoted the budget paragraph and
+    "library?" the heat advisory that opens cooling centers at the library."""
     answer = sampled.ask(question)
     assert answer.quotes and answer.quotes[0].paragraph == 1
     assert answer.quotes[0].text.startswith(lede)
