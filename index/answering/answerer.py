@@ -276,10 +276,14 @@ class Answerer:
         )
         best: dict[str, Passage] = {}
         terms = {t for word in question.words for t in terms_of(word)}
+        judged: set[str] = set()  # each story is listed, or read for being about it, once
         for passage in found:
             if len(best) == stories or passage.score < found[0].score * BYLINE_SHARE:
                 break
-            if passage.article_id not in best and (not best or self._is_about(passage, terms)):
+            if passage.article_id in judged:
+                continue
+            judged.add(passage.article_id)
+            if not best or self._is_about(passage, terms):
                 best[passage.article_id] = passage
         facts = []
         for passage in best.values():
