@@ -164,7 +164,12 @@ class Archive:
                 return kept[1]
         parsed = parse_question(question, self._max_question_chars)
         if context:
-            parsed = follow_up(parsed, parse_question(context, self._max_question_chars))
+            first = self.ask(context, limit)  # remembered, as a thread's first question usually is
+            parsed = follow_up(
+                parsed,
+                parse_question(context, self._max_question_chars),
+                leave_names=bool(first.within and first.nearest),
+            )
         answer = self._answerer.answer(parsed, limit)
         with self._answers_lock:
             self._answers[key] = (generation, answer)

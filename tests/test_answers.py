@@ -465,6 +465,68 @@ def test_asked_of_stories_that_hold_no_answer_it_says_whose_and_offers_the_rest(
         assert answer.nearest.title.startswith(nearest)
 
 
+@pytest.mark.parametrize(
+    ("first", "follow", "author", "title"),
+    [
+        (
+            "what did the Valley Wire say about the river cleanup?",
+            "who wrote it?",
+            "Mei Lin",
+            "River",
+        ),
+        ("what did Dev Patel write about the bridge vote?", "who wrote it?", "Priya", "Harbor"),
+    ],
+)
+def test_after_whose_stories_held_no_answer_it_in_a_follow_up_is_the_nearest_story(
+    newsroom, first, follow, author, title
+):
+    """Before, "who wrote it?" repeated "Nothing from Valley Wire answers that.": the thread
+    kept asking the stories the first answer had just said hold nothing."""
+    assert newsroom.ask(first).within
+    [fact] = newsroom.ask(follow, context=first).facts
+    assert fact.value.startswith(author) and fact.citation.title.startswith(title)
+
+
+def test_after_whose_stories_held_no_answer_a_follow_up_asks_the_whole_archive(newsroom):
+    first = "what did the Valley Wire say about the river cleanup?"
+    answer = newsroom.ask("how much trash was hauled?", context=first)
+    assert answer.within == () and "four tons of trash" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "within", "nearest"),
+    [
+        (
+            "what did the Valley Wire say about the heat?",
+            "and what did the Courier say?",
+            {"source": "Valley Courier"},
+            "Heat Advisory",
+        ),
+        (
+            "what did Dev Patel write about the bridge vote?",
+            "and what did Mei Lin write?",
+            {"author": "Mei Lin"},
+            "Harbor Bridge",
+        ),
+    ],
+)
+def test_a_follow_up_naming_another_outlet_or_author_asks_theirs_instead(
+    newsroom, first, follow, within, nearest
+):
+    """Before, the outlet named in the follow-up and the one carried from the first question
+    were read as one name ("Valley Courier Valley Wire"), which no story has: a bare "Nothing
+    in the archive answers that" and no nearest story."""
+    answer = newsroom.ask(follow, context=first)
+    assert answer.quotes == () and dict(answer.within) == within
+    assert answer.nearest.title.startswith(nearest)
+
+
+def test_a_follow_up_naming_the_outlet_that_answers_quotes_it(newsroom):
+    first = "what did the Valley Wire say about the river cleanup?"
+    answer = newsroom.ask("and what did the Gazette say?", context=first)
+    assert answer.quotes and {q.citation.source for q in answer.quotes} == {"Riverdale Gazette"}
+
+
 def test_a_filter_no_story_matches_gets_the_plain_no_answer(newsroom):
     answer = newsroom.ask('author:"Zofia Brandtner" river')
     assert answer.quotes == () and answer.within == () and answer.nearest is None

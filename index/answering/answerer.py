@@ -20,6 +20,7 @@ from index.answering.question import (
     as_byline_question,
     asks_for_stories,
     by_record_names,
+    without_carried_names,
 )
 from index.answering.quotes import Window, quote_text, with_antecedent
 from index.answering.ranker import Ranking, trained
@@ -81,6 +82,10 @@ class Answerer:
         """The answer, and the candidates its quotes were chosen from (best first)."""
         unknown = self.unknown_words(question)
         named = self._record_names(question, unknown)
+        if question.carried and named:
+            question = without_carried_names(question, {w: n[0] for w, n in named.items()})
+            named = {w: n for w, n in named.items() if w in question.words}
+            unknown = [w for w in unknown if w in question.words]
         if named:
             question = by_record_names(
                 question, {w: (field, name) for w, (field, name, _) in named.items()}
@@ -226,8 +231,10 @@ class Answerer:
             [w for w in question.words if may_name(w, question.text)], slips=unknown
         )
         named, run = {}, []
-        for word in (*question.words, ""):
-            if run and (word not in found or found[word][0] != found[run[0]][0]):
+        own = len(question.words) - len(question.carried)  # a follow-up's words, then carried
+        for at, word in enumerate((*question.words, "")):
+            kind = found[word][0] if word in found else None
+            if run and (at == own or kind is None or kind != found[run[0]][0]):
                 if any(w in unknown for w in run):
                     named |= {w: found[w] for w in run}
                 run = []

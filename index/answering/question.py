@@ -179,6 +179,9 @@ class Question:
     bylines: bool = False  # asks who wrote about a subject: see `as_byline_question`
     earlier: str = ""  # the question a follow-up follows, which gives its words their sense
     carried: tuple[str, ...] = ()  # the words of `words` a follow-up takes from `earlier`
+    # A follow-up to a question none of whose named authors' or outlets' stories answered it
+    # (the answer offered the rest of the archive's nearest story): it leaves those names
+    names_left: bool = False
 
     @property
     def is_topic(self) -> bool:
@@ -323,17 +326,42 @@ def _printable(text: str) -> str:
     return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text)
 
 
-def follow_up(question: Question, first: Question) -> Question:
+def follow_up(question: Question, first: Question, *, leave_names: bool = False) -> Question:
     """A follow-up ("and who pays for it?") read in the context of its thread's first question:
-    its own words first, then the first question's words it does not repeat."""
+    its own words first, then the first question's words it does not repeat.
+
+    `leave_names`: none of the stories of the authors or outlets the first question named
+    answered it, and the answer offered another's ("Nothing from Valley Wire answers that. The
+    nearest story is …"): the follow-up ("who wrote it?") is about that story, not theirs."""
     if asks_for_stories(question) and not question.filters:  # "what's the latest?": on it
         question = replace(question, words=(), news_of=True)
     own = {w.lower() for w in question.words}
     carried = tuple(w for w in first.words if w.lower() not in own)
+    filters = question.filters or first.filters
+    if leave_names and not question.filters:
+        filters = replace(filters, author=None, source=None)
     return replace(
         question,
         words=question.words + carried,
-        filters=question.filters or first.filters,
+        filters=filters,
         earlier=first.read_as,
         carried=carried,
+        names_left=leave_names,
+    )
+
+
+def without_carried_names(question: Question, named: dict[str, str]) -> Question:
+    """A follow-up without the words it carries that name an author or an outlet ({word: "author"
+    or "source"}) when it names its own of that kind ("and what did the Gazette say?" after
+    asking what the Valley Wire said) or leaves the first question's (`names_left`); with them
+    go those that asked for their work ("what did Dev Patel write …")."""
+    own = {named[w] for w in question.words if w in named and w not in question.carried}
+    left = {w for w in question.carried if w in named and (question.names_left or named[w] in own)}
+    if not left:
+        return question
+    left |= {w for w in question.carried if _bare(w) in _STORIES_OF}
+    return replace(
+        question,
+        words=tuple(w for w in question.words if w not in left),
+        carried=tuple(w for w in question.carried if w not in left),
     )
