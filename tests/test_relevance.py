@@ -96,13 +96,17 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
         ("bridge?", "The Millbrook city council postponed its vote"),
         ("library", "The Millbrook Public Library will close on Mondays"),
         ("library?", "The Millbrook Public Library will close on Mondays"),
+        ("what happened to the library?", "The Millbrook Public Library will close on Mondays"),
+        ("what's happening with the solar panels?", "The Millbrook school board voted 5 to 2"),
     ],
 )
 def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, question, lede):
     """A news story's first paragraph says what happened: before, "summarize ..." and "what's
     new with ..." were declined, and "latest on the bridge" quoted its budget paragraph. A
     topic typed with "?" asks the same: before, "bridge?" quoted the budget paragraph and
-    "library?" the heat advisory that opens cooling centers at the library."""
+    "library?" the heat advisory that opens cooling centers at the library. So does "what
+    happened to" a subject a headline names: before, "what happened to the library?" quoted
+    the commissioner's paragraph on restoring the hours."""
     answer = sampled.ask(question)
     assert answer.quotes and answer.quotes[0].paragraph == 1
     assert answer.quotes[0].text.startswith(lede)
@@ -124,6 +128,13 @@ def test_a_topic_beyond_its_storys_headline_is_answered_as_asked(sampled):
 )
 def test_asking_what_happened_to_something_is_no_request_for_a_storys_news(question):
     assert not parse_question(question).news_of
+
+
+def test_what_happened_to_something_no_headline_names_is_answered_from_the_text(sampled):
+    """Only a subject a headline names is a story's news: the parking meter is one line of the
+    river cleanup story, not its lede."""
+    answer = sampled.ask("what happened to the parking meter?")
+    assert answer.quotes[0].paragraph != 1 and "parking meter" in answer.quotes[0].text
 
 
 @pytest.mark.parametrize(

@@ -195,16 +195,15 @@ def rank(
 
 def story_asked_for(question: Question, ranked: list[Candidate]) -> str | None:
     """The article whose news the question asks for, if it asks for a story's news: in words
-    ("the latest on the bridge", "summarize the bridge story": the best quote's story), or as
-    a topic ("library hours", "bridge?": the best-quoted story whose headline holds its every
-    word, not the heat advisory that mentions the library)."""
+    ("the latest on the bridge", "summarize the bridge story": the best quote's story), or by
+    its subject (a topic, "library hours", "bridge?", or "what happened to the rental ban?":
+    the best-quoted story whose headline holds its every word, not the heat advisory that
+    mentions the library)."""
     if not ranked:
         return None
     if question.news_of:
         return ranked[0].passage.article_id
-    if not question.is_topic:
-        return None
-    asked = {t for word in question.words for t in terms_of(word)}
+    asked = {t for word in question.subject for t in terms_of(word)}
     if not asked:
         return None
     headlined = (c for c in ranked if asked <= terms_in(c.passage.citation.title))

@@ -163,6 +163,13 @@ _AUXILIARIES = r"is|are|was|were|do|does|did|can|could|will|would|should|has|hav
 _ASKING_WORDS = re.compile(
     rf"\b(who|whom|whose|what|whats|when|where|why|how|which|{_AUXILIARIES})\b", re.I
 )
+# "what happened to the rental ban?", "what's happening in Pellham?": asked of a news archive,
+# the story of the subject, if a headline names it (not "what happened to the Greek population?")
+_HAPPENED = re.compile(
+    r"^\s*what(?:['’]?s|\s+is|\s+has\s+been)?\s+(?:happened|happening)\s+(?:to|in|at|with)\s+"
+    r"(?P<subject>[^?]+?)\s*\??\s*$",
+    re.I,
+)
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 
@@ -184,9 +191,17 @@ class Question:
     names_left: bool = False
 
     @property
-    def is_topic(self) -> bool:
-        """True if it names a subject and asks nothing of it ("library hours", "bridge?")."""
-        return _ASKING_WORDS.search(self.text) is None
+    def subject(self) -> tuple[str, ...]:
+        """The words naming a subject whose story it asks for without asking anything of it: a
+        topic ("library hours", "bridge?"), or what happened to one ("what happened to the
+        rental ban?", "what's happening in Pellham?"); none for any other question."""
+        if _ASKING_WORDS.search(self.text) is None:
+            return self.words
+        happened = _HAPPENED.match(self.text)
+        if happened is None:
+            return ()
+        named = set(_WORD.findall(happened.group("subject")))
+        return tuple(w for w in self.words if w in named)
 
     @property
     def checks_claim(self) -> bool:
