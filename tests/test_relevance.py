@@ -98,6 +98,7 @@ def test_asking_for_the_news_about_a_subject_is_answered_from_its_story(sampled,
         ("library?", "The Millbrook Public Library will close on Mondays"),
         ("what happened to the library?", "The Millbrook Public Library will close on Mondays"),
         ("what's happening with the solar panels?", "The Millbrook school board voted 5 to 2"),
+        ("and what happened to the library?", "The Millbrook Public Library will close on Mondays"),
     ],
 )
 def test_asked_for_the_news_of_a_subject_its_storys_lede_comes_first(sampled, question, lede):

@@ -197,7 +197,7 @@ class Question:
         rental ban?", "what's happening in Pellham?"); none for any other question."""
         if _ASKING_WORDS.search(self.text) is None:
             return self.words
-        happened = _HAPPENED.match(self.text)
+        happened = _HAPPENED.match(_OPENING.sub("", self.text))  # "and what happened to …"
         if happened is None:
             return ()
         named = set(_WORD.findall(happened.group("subject")))
