@@ -22,6 +22,10 @@ from index.answering.cues import answer_type, offers
         ("which country joined the group?", "place"),
         ("why was the vote delayed?", None),
         ("what is the plan?", None),
+        # typed in chat without the apostrophe: before, these asked for no kind at all
+        ("whos the judge in the rental case", "person"),
+        ("wheres the new library", "place"),
+        ("whens the vote", "date"),
     ],
 )
 def test_the_question_says_what_kind_of_answer_it_wants(question, kind):

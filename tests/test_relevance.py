@@ -131,6 +131,12 @@ def test_asking_what_happened_to_something_is_no_request_for_a_storys_news(quest
     assert not parse_question(question).news_of
 
 
+@pytest.mark.parametrize("question", ["whos the mayor", "wheres the market?", "hows the vote"])
+def test_a_question_word_typed_without_its_apostrophe_still_asks(question):
+    """Before, "whos the mayor" was read as a topic, like "library hours", with nothing asked."""
+    assert parse_question(question).subject == ()
+
+
 def test_what_happened_to_something_no_headline_names_is_answered_from_the_text(sampled):
     """Only a subject a headline names is a story's news: the parking meter is one line of the
     river cleanup story, not its lede."""

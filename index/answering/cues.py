@@ -25,7 +25,9 @@ _PATTERNS = {
 }
 _QUESTION_TYPES = (
     (
-        re.compile(r"\b(what|which)\s+(year|date|day|month|century|decade|time)\b|\bwhen\b", re.I),
+        re.compile(
+            r"\b(what|which)\s+(year|date|day|month|century|decade|time)\b|\bwhens?\b", re.I
+        ),
         "date",
     ),
     (
@@ -37,11 +39,11 @@ _QUESTION_TYPES = (
         "number",
     ),
     (
-        re.compile(r"\bwho(m|se)?\b|\b(what|which)\s+(person|people|group|company|team)\b", re.I),
+        re.compile(r"\bwho(m|se|s)?\b|\b(what|which)\s+(person|people|group|company|team)\b", re.I),
         "person",
     ),
     (
-        re.compile(r"\bwhere\b|\b(what|which)\s+(country|city|place|state|region|town)\b", re.I),
+        re.compile(r"\bwheres?\b|\b(what|which)\s+(country|city|place|state|region|town)\b", re.I),
         "place",
     ),
 )

@@ -161,7 +161,9 @@ _NEWEST = frozenset("latest recent new newest news headlines".split())
 # Words that make a question of what is typed; without them it is a topic, "?" or none
 _AUXILIARIES = r"is|are|was|were|do|does|did|can|could|will|would|should|has|have|had"
 _ASKING_WORDS = re.compile(
-    rf"\b(who|whom|whose|what|whats|when|where|why|how|which|{_AUXILIARIES})\b", re.I
+    rf"\b(who|whom|whose|whos|what|whats|when|whens|where|wheres|why|whys|how|hows|which|"
+    rf"{_AUXILIARIES})\b",
+    re.I,
 )
 # "what happened to the rental ban?", "what's happening in Pellham?": asked of a news archive,
 # the story of the subject, if a headline names it (not "what happened to the Greek population?")
