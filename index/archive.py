@@ -87,6 +87,8 @@ class Archive:
         self._answers_lock = threading.Lock()
         if self.passages.damage:
             self._rebuild_damaged()
+        elif self.passages.outdated:
+            self._rebuild_outdated()
         self.sync()
 
     def close(self) -> None:
@@ -297,14 +299,34 @@ class Archive:
         with self.slot.exclusive():
             if self.passages.reopen() is None:  # another process repaired it meanwhile
                 return
+            self._rebuild(f"could not be read ({self.passages.damage})")
+
+    def _rebuild_outdated(self) -> None:
+        """An index built by another version of the text analysis (an upgrade that changed the
+        terms a text gives) is rebuilt from the store, once, by the first process to open it."""
+        try:
+            with self.slot.exclusive():
+                if not self.passages.outdated:  # another process rebuilt it meanwhile
+                    return
+                self._rebuild("was built by another version of the text analysis")
+        except PermissionError:
             log.warning(
-                "The search index in %s could not be read (%s); rebuilding it from the store",
+                "The search index in %s was built by another version of the text analysis and "
+                "is read-only here; answering from it as it is (run reindex where it is writable)",
                 self.passages.folder,
-                self.passages.damage,
             )
-            self.store.forget_indexed()  # first: killed from here on, the next start resumes
-            self.passages.recreate()
-            self._flush(quiet=True)
+
+    def _rebuild(self, why: str) -> None:
+        """Rebuild the index from the store, saying why (the writer slot held)."""
+        log.warning(
+            "The search index in %s %s; rebuilding it from the store (%d articles)",
+            self.passages.folder,
+            why,
+            self.store.count(),
+        )
+        self.store.forget_indexed()  # first: killed from here on, the next start resumes
+        self.passages.recreate()
+        self._flush(quiet=True)
 
 
 def _parts(articles: Iterator[Article], passages: int, first: int) -> Iterator[list[Article]]:

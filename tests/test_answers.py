@@ -150,7 +150,8 @@ def test_a_short_name_the_archive_lacks_is_no_slip_for_a_little_word(newsroom):
 
 def test_a_month_is_found_abbreviated_or_spelt_out(archive):
     """AP style writes "Feb. 3" beside a date and "December" alone; a question may write either
-    the other way. Before, "Dec" was taken for a name no story holds, and the question declined."""
+    the other way. Before, "Dec" was taken for a name no story holds, and the question declined.
+    The index reads an abbreviation as its month: no correction is needed, or shown."""
     texts = (
         "The ferry will resume service on Feb. 3 after repairs to its hull.",
         "Crews worked through December to finish the hull.",
@@ -159,8 +160,44 @@ def test_a_month_is_found_abbreviated_or_spelt_out(archive):
     spelt_out = archive.ask("When in February will the ferry resume service?")
     assert spelt_out.quotes and "Feb. 3" in spelt_out.quotes[0].text
     abbreviated = archive.ask("What did crews do in Dec?")
-    assert abbreviated.corrected == "What did crews do in December?"
+    assert abbreviated.corrected is None
     assert "worked through December" in abbreviated.quotes[0].text
+
+
+def _board_members(archive, target: str) -> None:
+    """An archive of 40 short stories of board members sworn in on other days, and `target`."""
+    months, people = ["Nov.", "Oct.", "Sept.", "Aug.", "Feb.", "Jan."], ["Ana Reyes", "Omar Diaz"]
+    texts = [
+        f"{people[i % 2]} was sworn in on {months[i % 6]} {10 + i % 19} in Ward {10 + i % 7}."
+        for i in range(40)
+    ]
+    texts.append("Crews worked through December to finish the hull of the ferry.")
+    texts.append(target)
+    archive.add(
+        [
+            Article(title=f"Story {i}", paragraphs=(Paragraph(t),), key=f"s{i}")
+            for i, t in enumerate(texts)
+        ]
+    )
+
+
+def test_a_month_abbreviated_in_the_story_is_found_by_its_name(archive):
+    """Before, "December" did not find "Dec. 8" (another story said "December": the word was
+    known, so no other form of it was tried), and among forty swearings-in the question was
+    declined."""
+    _board_members(archive, "Nadia Alvarez will be sworn in on Dec. 8 in Ward 12.")
+    answer = archive.ask("who will be sworn in on December 8?")
+    assert answer.quotes and "Nadia Alvarez" in answer.quotes[0].text
+
+
+def test_a_count_no_story_holds_is_no_subject_the_archive_lacks(archive):
+    """A lone digit is searched ("Ward 7"), but one that no passage holds is no sign that the
+    news asked about is missing, as a year or a sum would be: "the 3 guarantees" counts."""
+    text = "The plan guarantees pensions, jobs and housing for every displaced worker."
+    archive.add([Article(title="Plan", paragraphs=(Paragraph(text),), key="plan")])
+    answer = archive.ask("what are the 3 guarantees in the plan?")
+    assert answer.quotes and "pensions, jobs and housing" in answer.quotes[0].text
+    assert archive.ask("what are the 1,250 guarantees in the plan?").quotes == ()
 
 
 def test_two_letters_swapped_are_one_slip_and_corrected(archive):

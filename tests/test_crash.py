@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.archive import Archive
+from index.search.schema import ANALYSIS
 from tests.conftest import eventually
 from tests.generated import run, start, stored, word, write_jsonl
 
@@ -103,6 +104,25 @@ def test_a_damaged_index_is_rebuilt_from_the_store_at_the_next_start(tmp_path):
     assert word(7, "q") in json.loads(out)["answers"][0]["quote"]
     status, out, err = run("check", "--data", str(data), cwd=tmp_path)
     assert status == 0 and "agree on 30 article(s)" in out
+
+
+def test_an_index_built_by_an_older_text_analysis_is_rebuilt_once_at_the_next_start(tmp_path):
+    """After an upgrade that changes the terms a text gives ("Dec." read as "December"), the
+    index on disk holds the old terms: the first start rebuilds it from the store."""
+    data = tmp_path / "data"
+    source = write_jsonl(tmp_path / "some.jsonl", range(30))
+    assert run("ingest", "--data", str(data), str(source), cwd=tmp_path)[0] == 0
+    marker = data / "passages" / "analysis"
+    before = {p.name for p in (data / "passages").iterdir() if p.suffix == ".seg"}
+    marker.unlink()  # as an index built before the version was kept
+    status, out, err = run("ask", "--data", str(data), "--json", word(7, "q"), cwd=tmp_path)
+    assert status == 0, err
+    assert "another version of the text analysis" in err and "(30 articles)" in err
+    assert word(7, "q") in json.loads(out)["answers"][0]["quote"]
+    assert marker.read_text().strip() == str(ANALYSIS)
+    assert not before & {p.name for p in (data / "passages").iterdir() if p.suffix == ".seg"}
+    status, out, err = run("check", "--data", str(data), cwd=tmp_path)
+    assert status == 0 and "agree on 30 article(s)" in out and "analysis" not in err
 
 
 def test_check_finds_what_the_journal_does_not_know_and_reindex_repairs_it(tmp_path):

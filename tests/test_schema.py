@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import fields
@@ -28,6 +30,26 @@ def test_folding_stemming_and_stop_words():
     assert terms_of("Who are the proposed guarantors?") == ["who", "propos", "guarantor"]
     assert terms_of("Moscow’s “Café” don't") == ["moscow", "cafe", "dont"]
     assert terms_of("Moscow's") == terms_of("Moscow’s")
+
+
+def test_a_months_abbreviation_is_its_name_and_a_lone_digit_is_kept():
+    """News style writes "Dec. 8", people type "December 8": one term. Before, the two never
+    matched, and "8", "District 4", "Ward 7" lost their digit with every one-letter word."""
+    assert terms_of("Dec. 8") == terms_of("December 8") == ["decemb", "8"]
+    assert terms_of("Jan. 1, Feb. 2, Aug. 3, Sept. 4, Oct. 5, Nov. 6") == terms_of(
+        "January 1, February 2, August 3, September 4, October 5, November 6"
+    )
+    assert terms_of("District 4 in Ward 7") == ["district", "4", "ward", "7"]
+    assert terms_of("a U.S. plan B") == terms_of("U.S. plan")  # one letter alone: still dropped
+    assert terms_of("APR and Sep") == ["apr", "sep"]  # words of their own too: not months here
+
+
+def test_an_index_opened_by_another_version_of_the_code_reads_its_analyzer_afresh():
+    """The schema Whoosh keeps in the index holds no analysis code: an index written before a
+    change of the analyzer is read with the code's own (and one written after, by older code)."""
+    schema = pickle.loads(pickle.dumps(passage_schema()))
+    assert [t.text for t in schema["body"].analyzer("Dec. 8", mode="index")] == ["decemb", "8"]
+    assert b"MonthFilter" not in pickle.dumps(passage_schema())
 
 
 def test_fast_spans_agree_with_the_analyzer_on_real_text(story_path):

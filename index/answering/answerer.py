@@ -28,6 +28,7 @@ from index.answering.spelling import (
     MAX_CORRECTIONS,
     close_word,
     corrected,
+    is_count,
     is_subject,
     is_value,
     may_name,
@@ -136,6 +137,9 @@ class Answerer:
         """The answer to a question whose words no passage holds are `unknown`."""
         if asks_for_stories(question):
             return Answer(question.text, (), facts=self._stories(question, limit)), []
+        if counts := [w for w in unknown if is_count(w)]:  # "the 3 reasons": it matches nothing
+            question = replace(question, words=tuple(w for w in question.words if w not in counts))
+            unknown = [w for w in unknown if w not in counts]
         unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: close_word(self._passages, word, question.text) for word in unknown}
         # A name or a number that no article contains, and that is no misspelling of one it

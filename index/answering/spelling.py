@@ -14,21 +14,13 @@ from index.search.schema import terms_of
 
 MAX_CORRECTIONS = 8  # unknown words looked up for a correction, per question
 SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (difflib ratio)
-# AP style abbreviates Jan., Feb., Aug., Sept., Oct., Nov. and Dec. beside a date ("Feb. 3") and
-# spells them out alone ("in February"): a question may write a month the other way from a story
-_AP_MONTHS = {  # (not "Jan", nor "Jun" below: first names as often)
-    "feb": "february",
-    "aug": "august",
-    "sept": "september",
-    "oct": "october",
-    "nov": "november",
-    "dec": "december",
-}
-_MONTHS = (
-    _AP_MONTHS
-    | {"mar": "march", "apr": "april", "jul": "july", "sep": "september"}
-    | {month: short for short, month in _AP_MONTHS.items()}
-    | {"january": "jan"}
+# A month asked one way and written the other: news style's abbreviations (Jan., Feb., Aug.,
+# Sept., Oct., Nov., Dec.) are one index term with their names (`schema.MonthFilter`); these
+# others, words of their own too, are tried in a slip's place only when the archive lacks them
+_OTHER_MONTH_FORMS = {"mar": "march", "apr": "april", "jul": "july", "sep": "september"}
+_MONTH_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -45,8 +37,8 @@ def close_word(passages: PassageIndex, word: str, question: str) -> str | None:
     bare = without_possessive(word)
     if not bare.isalpha() or len(bare) < 3:
         return None
-    other = None if bare.isupper() else _MONTHS.get(bare.lower())  # "DEC" is no month
-    if other and passages.knows(other):  # "Feb" asked, "February" written
+    other = None if bare.isupper() else _OTHER_MONTH_FORMS.get(bare.lower())  # "APR" is no month
+    if other and passages.knows(other):  # "Apr" asked, "April" written
         return other
     english = is_english(bare)
     # "thier", "teh": slips for words no index holds. Only in lower case: a name is no slip
@@ -82,7 +74,13 @@ def may_name(word: str, question: str) -> bool:
 def is_value(word: str) -> bool:
     """A number, a day of the week or a month: "75", "Friday", "Feb"."""
     bare = without_possessive(word).lower()
-    return bool(_NUMBER.fullmatch(word)) or bare in _WEEKDAYS or bare in _MONTHS
+    return bool(_NUMBER.fullmatch(word)) or bare in _WEEKDAYS or bare in _MONTH_WORDS
+
+
+def is_count(word: str) -> bool:
+    """A lone digit: it counts as often as it names ("the 3 reasons", "Ward 3"), so one that no
+    passage holds says nothing of what the archive covers, and matches nothing."""
+    return len(word) == 1 and word.isdigit()
 
 
 def is_subject(word: str, question: str) -> bool:

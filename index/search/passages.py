@@ -19,7 +19,7 @@ from index.article import Article
 from index.citation import Citation
 from index.filters import Filters
 from index.locks import WRITE_WAIT, WriterSlot
-from index.search.schema import passage_schema, term_spans, terms_of
+from index.search.schema import ANALYSIS, passage_schema, term_spans, terms_of
 from index.search.segments import SegmentWorkers, open_index, searcher
 from index.search.writes import MAX_PROCS, Commit, sync_folder
 
@@ -34,6 +34,7 @@ SUGGEST_PASSAGES = 3  # passages read for each term's written forms
 # much for each tenfold of passages holding it: a slip toward a rare word is less likely
 SUGGEST_COMMONNESS = 0.1
 LOCK_FILE = "writer.lock"  # ours, beside Whoosh's files: one writer at a time, all processes
+ANALYSIS_FILE = "analysis"  # ours too: the version of the text analysis the index was built by
 # The title is not searched for quotes: it is on every passage of an article, so its postings
 # are as long as the text's; the answerer lifts passages whose title holds question words
 # instead. Only a question about an article's record searches it (`headline`), to find the story.
@@ -75,7 +76,18 @@ class PassageIndex:
             with self.slot.exclusive():  # four processes starting at once create it once
                 if not whoosh_index.exists_in(str(folder)):
                     whoosh_index.create_in(str(folder), passage_schema())
+                    _mark_analysis(folder)
         self.reopen()
+
+    @property
+    def outdated(self) -> bool:
+        """True if the index was built by another version of the text analysis than this
+        code's (`schema.ANALYSIS`): its terms are not those questions are searched by."""
+        try:
+            built = int((self.folder / ANALYSIS_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            built = 1  # before the version was kept
+        return built != ANALYSIS
 
     def close(self) -> None:
         self._workers.close()
@@ -116,6 +128,7 @@ class PassageIndex:
                 else:
                     entry.unlink()
             whoosh_index.create_in(str(self.folder), passage_schema())
+            _mark_analysis(self.folder)
             sync_folder(self.folder)
         self.reopen()
 
@@ -375,6 +388,10 @@ def _near_name(searcher, field: str, terms: list[str]) -> str | None:
         return None
     near = set(searcher.reader().terms_within(field, terms[0], 1, prefix=1)) - {terms[0]}
     return near.pop() if len(near) == 1 else None
+
+
+def _mark_analysis(folder: Path) -> None:
+    (folder / ANALYSIS_FILE).write_text(f"{ANALYSIS}\n")
 
 
 def _beside(searcher, number: int, passage: Passage) -> tuple[str, str]:

@@ -14,6 +14,10 @@ from whoosh.system import pack_uint
 # Same-length replacements, so that token offsets still point into the original text.
 _FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'}
 TERMS_KEPT = 200_000  # words whose index terms an analyzer remembers
+# The version of the text analysis, kept beside the index: bumped whenever the terms a text
+# gives change, so that an index built before is rebuilt (2: months' abbreviations read as
+# their names, lone digits kept)
+ANALYSIS = 2
 _UNKNOWN = object()
 WORD_PATTERN = r"\w+(?:[.'&]\w+)*"
 
@@ -35,9 +39,51 @@ class PossessiveFilter(analysis.Filter):
             yield token
 
 
+class MonthFilter(analysis.Filter):
+    """A month's abbreviation is its name: "Dec. 8" (news style) and "December 8" (as people
+    type it, and encyclopedias write it) are one term."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = _MONTH_NAMES.get(token.text, token.text)
+            yield token
+
+
+# The abbreviations news style uses before a date (March, April, May, June and July are
+# written out); not "sep", "apr" or "jun", which are also words and names of their own
+_MONTH_NAMES = {
+    "jan": "january",
+    "feb": "february",
+    "aug": "august",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
+
+
+class LoneLetterFilter(analysis.Filter):
+    """Drops words of one letter; keeps a lone digit ("District 4", "Dec. 8")."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if len(token.text) > 1 or token.text.isdigit():
+                yield token
+            elif not token.removestops:
+                token.stopped = True
+                yield token
+
+
 def text_analyzer() -> analysis.Analyzer:
-    """Words folded (case, accents, curly quotes), stop words dropped, English stems."""
-    return name_analyzer() | analysis.StopFilter() | analysis.StemFilter(cachesize=100_000)
+    """Words folded (case, accents, curly quotes), months' abbreviations read as their names,
+    one-letter words and stop words dropped (not digits), English stems."""
+    return (
+        name_analyzer()
+        | MonthFilter()
+        | LoneLetterFilter()
+        | analysis.StopFilter(minsize=1)
+        | analysis.StemFilter(cachesize=100_000)
+    )
 
 
 def name_analyzer() -> analysis.Analyzer:
@@ -124,6 +170,14 @@ class CachedTermAnalyzer(analysis.Analyzer):
 
     _term_of_word = staticmethod(_term.__wrapped__)
     _known: ClassVar[dict[str, str | None]] = {}  # of the class: not pickled with the schema
+
+    def __getstate__(self) -> dict:
+        """Nothing: the chain is code, not data (Whoosh keeps the schema in the index, and an
+        index written by one version of the code is opened by others)."""
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
 
 
 class CachedNameAnalyzer(CachedTermAnalyzer):
