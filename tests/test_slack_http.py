@@ -173,6 +173,24 @@ def test_a_reply_in_the_answer_thread_is_a_follow_up(fake, seeded, feedback):
     assert shown.context == GUARANTORS
 
 
+def test_after_nothing_from_an_outlet_a_reply_asking_who_wrote_it_names_the_nearest_storys(
+    fake, sampled, feedback
+):
+    """The first answer says whose stories held nothing and offers another outlet's story; "it"
+    in the reply is that story (before, the reply repeated "Nothing from Valley Wire …")."""
+    root = "1712000000.000250"
+    first = "what did the Valley Wire say about the river cleanup?"
+    with RunningBot(fake, settings_for(fake), sampled, feedback, http=True) as bot:
+        bot.event(mention(first, ts=root))
+        [answered] = fake.wait_for_calls("chat.postMessage")
+        bot.event(message("who wrote it?", channel="C0NEWS", thread_ts=root))
+        _, second = fake.wait_for_calls("chat.postMessage", 2)
+    assert "Nothing from Valley Wire answers that." in blocks_text(answered)
+    assert "River cleanup" in blocks_text(answered)
+    assert second.args["thread_ts"] == root
+    assert "Mei Lin" in blocks_text(second) and "Nothing from" not in blocks_text(second)
+
+
 def test_thread_chatter_and_bots_are_not_answered(fake, seeded, feedback):
     root = "1712000000.000300"
     with RunningBot(fake, settings_for(fake), seeded, feedback, http=True) as bot:
