@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAYS = "|".join(WEEKDAYS)
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half|percent"

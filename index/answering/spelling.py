@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from difflib import SequenceMatcher
 
+from index.answering.cues import MONTHS, WEEKDAYS
 from index.answering.dictionary import is_english, likeliest
 from index.answering.question import Question, without_possessive
 from index.search.passages import PassageIndex, edit_distance
@@ -18,11 +19,6 @@ SPELLING_SIMILARITY = 0.8  # how alike a correction must be to the word typed (d
 # Sept., Oct., Nov., Dec.) are one index term with their names (`schema.MonthFilter`); these
 # others, words of their own too, are tried in a slip's place only when the archive lacks them
 _OTHER_MONTH_FORMS = {"mar": "march", "apr": "april", "jul": "july", "sep": "september"}
-_MONTH_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # What another form of a word spelt right may add to it, to be tried in its place
 _ENDINGS = frozenset({"s", "es", "d", "ed", "n", "an", "ns", "ans", "ing"})
@@ -74,7 +70,7 @@ def may_name(word: str, question: str) -> bool:
 def is_value(word: str) -> bool:
     """A number, a day of the week or a month: "75", "Friday", "Feb"."""
     bare = without_possessive(word).lower()
-    return bool(_NUMBER.fullmatch(word)) or bare in _WEEKDAYS or bare in _MONTH_WORDS
+    return bool(_NUMBER.fullmatch(word)) or bare in WEEKDAYS or bare in MONTHS
 
 
 def is_count(word: str) -> bool:
