@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answering.cues import answer_type, offers
+from index.answering.cues import answer_type, asks_ahead, dated_behind, offers
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,40 @@ def test_numbers_and_places():
 
 def test_a_question_of_no_kind_is_offered_nothing():
     assert not offers(None, "They met in Geneva in 2024.", "why did they meet?")
+
+
+@pytest.mark.parametrize(
+    ("question", "ahead"),
+    [
+        ("when will the mill close?", True),
+        ("what date is the vote scheduled for", True),
+        ("when's the next meeting?", True),
+        ("when does the law take effect?", False),  # the present tense may ask of the past
+        ("when did the mill open?", False),
+        ("when did Holden announce that it will close its plant?", False),
+        ("how many jobs will be lost?", False),  # no date asked
+    ],
+)
+def test_a_question_may_ask_the_date_of_something_still_to_come(question, ahead):
+    assert asks_ahead(question) is ahead
+
+
+@pytest.mark.parametrize(
+    ("sentences", "behind"),
+    [
+        (["The mill, which opened in 1922, has lost money."], True),
+        (["The plant closed two years ago."], True),
+        (["The mill, which opened in 1922, will close in March."], False),
+        (["The company said it would close the mill by 2027."], False),
+        (["The vote is Dec. 8."], False),  # no year: the story's date cannot place it
+        (["The company blamed falling demand."], False),  # no date at all
+        (["It opened in 1922.", "It closes on Friday."], False),
+    ],
+)
+def test_a_quote_may_date_only_what_was_already_past_when_its_story_ran(sentences, behind):
+    assert dated_behind(sentences, "2026-11-25") is behind
+
+
+def test_without_the_storys_date_a_year_is_not_placed():
+    assert not dated_behind(["The mill opened in 1922."], None)
+    assert dated_behind(["The mill opened last year."], None)

@@ -772,3 +772,32 @@ def _top_quote(archive, stories: dict[str, tuple[str, ...]], question: str) -> s
         for title, texts in stories.items()
     )
     return archive.ask(question).quotes[0].text
+
+
+MILL = (
+    "Northfield Paper will close its mill in Pellham by the end of March, eliminating about 300 "
+    "jobs, the company said Wednesday.",
+    "The company blamed falling demand and rising energy costs. The mill, which opened in 1922, "
+    "has lost money in each of the last four years.",
+    "Workers will receive two weeks of severance pay for each year of service.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("when will the mill close?", "Northfield Paper will close its mill"),
+        ("when did the mill open?", "The company blamed falling demand"),
+    ],
+)
+def test_asked_what_is_still_to_come_a_date_long_past_is_no_answer(archive, question, answer):
+    """Asked when the mill will close, the bot quoted the year it opened: the relevance model
+    likes "opened" for "close". A quote dating only what was past when its story ran comes
+    after one whose date may be ahead; asked of the past, the past still answers."""
+    story = Article(
+        title="Pellham paper mill to close, cutting 300 jobs",
+        paragraphs=tuple(map(Paragraph, MILL)),
+        published="2026-11-25",
+    )
+    archive.add([story])
+    assert archive.ask(question).quotes[0].text.startswith(answer)

@@ -10,7 +10,7 @@ from math import fsum
 
 import numpy as np
 
-from index.answering.cues import answer_type
+from index.answering.cues import answer_type, asks_ahead, dated_behind, offers
 from index.answering.encoder import Encoder
 from index.answering.question import Question, without_possessive
 from index.answering.quotes import PRONOUN_LED, QUOTE_BUDGET, Window, quote_text, windows
@@ -190,7 +190,7 @@ def rank(
     highest = tail[0].score if tail else 0.0
     for candidate in tail:  # below every re-scored one, in the lexical stage's order
         candidate.score = floor - (highest - candidate.score)
-    return _questions_last(question, head + tail)
+    return _past_dates_last(question, _questions_last(question, head + tail))
 
 
 def story_asked_for(question: Question, ranked: list[Candidate]) -> str | None:
@@ -217,13 +217,35 @@ def _questions_last(question: Question, ranked: list[Candidate]) -> list[Candida
     if _ABOUT_ASKING.search(question.text):
         return ranked
     asking = [c for c in ranked if "?" in c.text and all(_ASKS.search(s) for s in _sentences(c))]
-    if not asking or len(asking) == len(ranked):
+    return _last(ranked, asking)
+
+
+def _past_dates_last(question: Question, ranked: list[Candidate]) -> list[Candidate]:
+    """Asked when something will happen, the candidates that date only what is past ("The
+    mill, which opened in 1922, …") after those giving a date that may be ahead ("will close
+    its mill by the end of March"), if any does."""
+    if not asks_ahead(question.text):
         return ranked
-    saying = [c for c in ranked if all(c is not a for a in asking)]
-    floor, highest = saying[-1].score - 1.0, asking[0].score
-    for candidate in asking:
+    past, ahead = [], False
+    for candidate in ranked:
+        sentences = _whole_sentences(candidate)
+        if dated_behind(sentences, candidate.passage.citation.published):
+            past.append(candidate)
+        else:
+            ahead = ahead or any(offers("date", s, question.text) for s in sentences)
+    return _last(ranked, past) if ahead else ranked
+
+
+def _last(ranked: list[Candidate], moved: list[Candidate]) -> list[Candidate]:
+    """The ranking with the `moved` candidates after all the others, each group in its order,
+    their scores lowered to match."""
+    if not moved or len(moved) == len(ranked):
+        return ranked
+    kept = [c for c in ranked if all(c is not m for m in moved)]
+    floor, highest = kept[-1].score - 1.0, moved[0].score
+    for candidate in moved:
         candidate.score = floor - (highest - candidate.score)
-    return saying + asking
+    return kept + moved
 
 
 def answerable(features: list[dict[str, float]], scores) -> dict[str, float]:
@@ -330,6 +352,14 @@ def _sentences(candidate: Candidate) -> list[str]:
         if start < window.end and end > window.start
     ]
     return [part for part in parts if part] or [candidate.text]
+
+
+def _whole_sentences(candidate: Candidate) -> list[str]:
+    """The whole sentences the quote takes from, where it cuts one too: its tense may be told
+    in the part left out ("The mill, which opened in 1922, will close in March.")."""
+    text, window = candidate.passage.text, candidate.window
+    spans = sentence_spans(text)
+    return [text[a:b] for a, b in spans if a < window.end and b > window.start] or [text]
 
 
 def _sentences_read(candidate: Candidate) -> list[str]:

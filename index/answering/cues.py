@@ -51,6 +51,29 @@ _QUESTION_TYPES = (
 )
 
 
+# A question about a date still ahead: "when will the mill close?", "when is the vote
+# scheduled?". Not one asked in the past tense ("when did Holden announce it will close?").
+_AHEAD_ASKED = re.compile(
+    r"\b(?:when|what\s+(?:date|day|month|year|time))\b(?!.*\b(?:did|was|were|had)\b)"
+    r".*(?:\b(?:will|shall|going\s+to|gonna|scheduled|slated|set\s+to|due|expected|planned|"
+    r"upcoming|next)\b|\w'll\b)",
+    re.I,
+)
+# A sentence telling of something still ahead ("will close by the end of March")
+_AHEAD = re.compile(
+    r"\b(?:will|shall|would|going\s+to|scheduled|slated|set\s+to|due|expected|plans?\s+to|"
+    r"planned|planning|upcoming|next|tomorrow|later\s+this|takes?\s+effect)\b|\w'll\b",
+    re.I,
+)
+# A sentence dating something already past, whatever the story's date
+_BEHIND = re.compile(
+    r"\b(?:ago|yesterday|last\s+(?:week|month|year|spring|summer|fall|autumn|winter)|"
+    r"earlier\s+this\s+(?:week|month|year))\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+
+
 def answer_type(question: str) -> str | None:
     """ "date", "number", "person", "place", or None when the question does not say."""
     for pattern, kind in _QUESTION_TYPES:
@@ -65,3 +88,27 @@ def offers(kind: str | None, text: str, question: str) -> bool:
         return False
     asked = question.lower()
     return any(m.group(0).lower() not in asked for m in _PATTERNS[kind].finditer(text))
+
+
+def asks_ahead(question: str) -> bool:
+    """True if the question asks the date of something still to come."""
+    return bool(_AHEAD_ASKED.search(question))
+
+
+def dated_behind(sentences: list[str], published: str | None) -> bool:
+    """True if the sentences date something, and every sentence that does dates something
+    already past: a year before the story's ("The mill, which opened in 1922, …"), "ago",
+    "last year". A sentence telling of something ahead ("will close by March") is not past,
+    nor is a date the story's own date cannot place ("on Dec. 8")."""
+    year = int(published[:4]) if published and published[:4].isdigit() else None
+    dating = [s for s in sentences if _PATTERNS["date"].search(s)]
+    return bool(dating) and all(_dates_only_the_past(s, year) for s in dating)
+
+
+def _dates_only_the_past(sentence: str, year: int | None) -> bool:
+    if _AHEAD.search(sentence):
+        return False
+    if _BEHIND.search(sentence):
+        return True
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    return year is not None and bool(years) and max(years) < year
