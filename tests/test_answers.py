@@ -200,6 +200,40 @@ def test_a_count_no_story_holds_is_no_subject_the_archive_lacks(archive):
     assert archive.ask("what are the 1,250 guarantees in the plan?").quotes == ()
 
 
+RENTAL_BILL = (
+    "The state Senate voted 24-14 Tuesday to pass a bill letting cities cap short-term rentals.",
+    "Senate Bill 118, sponsored by Sen. Marisol Acheson, now heads to the House.",
+    "Sen. Curtis Redmond opposed SB 118, calling it an attack on property rights.",
+    "District Attorney Lena Voss said her office would not prosecute hosts under the old law.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as", "answer"),
+    [
+        ("what did redmond say about sb118", "what did redmond say about sb 118", "Redmond"),
+        ("who sponsored HB7", None, None),  # no House Bill 7 here: nothing is made up
+        (
+            "what did the DA say about hosts?",
+            "what did the district attorney say about hosts?",
+            "District Attorney Lena Voss",
+        ),
+    ],
+)
+def test_shorthand_typed_in_chat_is_read_as_the_story_writes_it(archive, question, read_as, answer):
+    """Chat types "sb118" and "DA"; news copy writes "SB 118" and "District Attorney". Before,
+    neither was a word of the archive, it weighed as the rarest word asked, and the question
+    was declined."""
+    paragraphs = tuple(map(Paragraph, RENTAL_BILL))
+    archive.add([Article(title="Senate passes rental bill", paragraphs=paragraphs, key="sb")])
+    got = archive.ask(question)
+    assert got.corrected == read_as
+    if answer is None:
+        assert got.quotes == ()
+    else:
+        assert got.quotes and answer in got.quotes[0].text
+
+
 def test_two_letters_swapped_are_one_slip_and_corrected(archive):
     """ "Zeria" is "Zeira" with two letters swapped: one slip, though Levenshtein counts two
     edits; and "Beriods" is nearer "Beroids" (one swap) than the commoner "behind" (two)."""

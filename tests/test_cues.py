@@ -68,7 +68,10 @@ def test_a_question_of_no_kind_is_offered_nothing():
         ("when will the mill close?", True),
         ("what date is the vote scheduled for", True),
         ("when's the next meeting?", True),
-        ("when does the law take effect?", False),  # the present tense may ask of the past
+        ("when does the law take effect?", True),
+        ("when do the water restrictions start", True),
+        ("when can residents go back home?", True),
+        ("when does his mandate run out?", False),  # "it ended in May 2024" may answer
         ("when did the mill open?", False),
         ("when did Holden announce that it will close its plant?", False),
         ("how many jobs will be lost?", False),  # no date asked

@@ -52,11 +52,14 @@ _QUESTION_TYPES = (
 
 
 # A question about a date still ahead: "when will the mill close?", "when is the vote
-# scheduled?". Not one asked in the past tense ("when did Holden announce it will close?").
+# scheduled?", "when can residents go home?", "when do the restrictions start?". Not one asked
+# in the past tense ("when did Holden announce it will close?"), nor any other in the present
+# ("when does his mandate run out?" may be answered by "it ended in May 2024").
 _AHEAD_ASKED = re.compile(
     r"\b(?:when|what\s+(?:date|day|month|year|time))\b(?!.*\b(?:did|was|were|had)\b)"
-    r".*(?:\b(?:will|shall|going\s+to|gonna|scheduled|slated|set\s+to|due|expected|planned|"
-    r"upcoming|next)\b|\w'll\b)",
+    r"(?:.*(?:\b(?:will|shall|going\s+to|gonna|scheduled|slated|set\s+to|due|expected|planned|"
+    r"upcoming|next)\b|\w'll\b)|\s+(?:can|could|should|would)\b|"
+    r".*\b(?:starts?|begins?|(?:re)?opens?|resumes?|takes?\s+effect|kicks?\s+off)\b)",
     re.I,
 )
 # A sentence telling of something still ahead ("will close by the end of March")
@@ -101,7 +104,7 @@ def dated_behind(sentences: list[str], published: str | None) -> bool:
     "last year". A sentence telling of something ahead ("will close by March") is not past,
     nor is a date the story's own date cannot place ("on Dec. 8")."""
     year = int(published[:4]) if published and published[:4].isdigit() else None
-    dating = [s for s in sentences if _PATTERNS["date"].search(s)]
+    dating = [s for s in sentences if _PATTERNS["date"].search(s) or _BEHIND.search(s)]
     return bool(dating) and all(_dates_only_the_past(s, year) for s in dating)
 
 

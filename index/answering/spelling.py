@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from index.answering.cues import MONTHS, WEEKDAYS
 from index.answering.dictionary import is_english, likeliest
 from index.answering.question import Question, without_possessive
+from index.answering.shorthand import spelled_out
 from index.search.passages import PassageIndex, edit_distance
 from index.search.schema import terms_of
 
@@ -31,6 +32,8 @@ def close_word(passages: PassageIndex, word: str, question: str) -> str | None:
     holds ("Percy Shelly": "Shelley"; "Canada" is no slip for "Canadian"): the archive knows
     its names better than a word list does."""
     bare = without_possessive(word)
+    if (written := spelled_out(bare, passages.knows)) is not None:  # "AG": attorney general
+        return written + word[len(bare) :]
     if not bare.isalpha() or len(bare) < 3:
         return None
     other = None if bare.isupper() else _OTHER_MONTH_FORMS.get(bare.lower())  # "APR" is no month
@@ -93,7 +96,8 @@ def corrected(question: Question, corrections: dict[str, str | None]) -> Questio
     text, words = question.text, list(question.words)
     for word, close in corrections.items():
         if close:
-            close = close[:1].upper() + close[1:] if word[:1].isupper() else close
+            capital = word[:1].isupper() and not word.isupper()  # "DA": district attorney
+            close = close[:1].upper() + close[1:] if capital else close
             text = text.replace(word, close, 1)
             words = [close if w == word else w for w in words]
     return replace(question, text=text, words=tuple(words)) if text != question.text else None
