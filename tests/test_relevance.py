@@ -801,3 +801,20 @@ def test_asked_what_is_still_to_come_a_date_long_past_is_no_answer(archive, ques
     )
     archive.add([story])
     assert archive.ask(question).quotes[0].text.startswith(answer)
+
+
+def test_a_name_typed_in_lower_case_is_still_a_name_the_story_may_lack(archive):
+    """Chat types "eastbrook" without its capital. Before, a question typed all in lower case
+    named nothing, and every story held all it named; now a word no English word list holds
+    is read as a name, and a story that lacks it is known to."""
+    texts = (
+        "Riverton Water Utility customers may water lawns one day a week starting Dec. 1.",
+        "The restrictions are the first in the city since 2015.",
+    )
+    archive.add(
+        [Article(title="Riverton limits watering", paragraphs=tuple(map(Paragraph, texts)))]
+    )
+    for town, found in (("eastbrook", 0.0), ("riverton", 1.0)):
+        _, candidates = archive.explain(f"what are the water restrictions in {town}")
+        assert candidates and all(c.features["names_asked"] > 0 for c in candidates)
+        assert all(c.features["names_found"] == found for c in candidates)

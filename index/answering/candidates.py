@@ -11,6 +11,7 @@ from math import fsum
 import numpy as np
 
 from index.answering.cues import answer_type, asks_ahead, dated_behind, offers
+from index.answering.dictionary import is_english
 from index.answering.encoder import Encoder
 from index.answering.question import Question, without_possessive
 from index.answering.quotes import PRONOUN_LED, QUOTE_BUDGET, Window, quote_text, windows
@@ -69,7 +70,7 @@ def lexical_candidates(question: Question, passages: list[Passage], weights: dic
     kind = answer_type(question.text)
     top = passages[0].score or 1.0
     asked = question.text.lower()
-    names = {_name(m.group(0)) for m in _NAMED.finditer(question.text)}
+    names = _names_asked(question)
     found = []
     for rank, passage in enumerate(passages):
         above = terms_in(passage.heading or "") | terms_in(passage.citation.title)
@@ -147,6 +148,18 @@ def _what_is_new(text: str, window: Window, weights, total: float, asked: str):
         "novel_near": near,
         "sentence_coverage": best_sentence,
         "sentence_gap": window.coverage - best_sentence,
+    }
+
+
+def _names_asked(question: Question) -> set[str]:
+    """The names and numbers a question asks about. Typed all in lower case, as chat often is,
+    a name has no capital to tell it: a word no English word list holds is read as one
+    ("riverton", "quint"); "teresa vance", in the list, goes unread."""
+    names = {_name(m.group(0)) for m in _NAMED.finditer(question.text)}
+    if question.text != question.text.lower():
+        return names
+    return names | {
+        _name(w) for w in question.words if len(w) > 2 and w.isalpha() and not is_english(w)
     }
 
 
