@@ -1,4 +1,4 @@
-"""Chat's shorthand for what news copy spells out: "AG" for attorney general, "sb118" for SB 118."""
+"""Chat's shorthand for what news copy spells out: "DA", district attorney; "sb118", SB 118."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ _NUMBERED = re.compile(r"([A-Za-z]{1,5})-?(\d+[A-Za-z]?)")
 
 
 def spelled_out(word: str, knows: Callable[[str], bool]) -> str | None:
-    """The archive's way of writing a shorthand it lacks, if it holds that way: "AG" is
-    "attorney general", "sb118" is "SB 118" or "senate bill 118"."""
+    """The archive's way of writing a shorthand it lacks, if it holds that way: "DA" is
+    "district attorney", "sb118" is "SB 118" or "senate bill 118"."""
     numbered = _NUMBERED.fullmatch(word)
     letters, number = numbered.groups() if numbered else (word, "")
     forms = [f"{letters} {number}"] if number else []

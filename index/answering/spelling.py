@@ -32,7 +32,7 @@ def close_word(passages: PassageIndex, word: str, question: str) -> str | None:
     holds ("Percy Shelly": "Shelley"; "Canada" is no slip for "Canadian"): the archive knows
     its names better than a word list does."""
     bare = without_possessive(word)
-    if (written := spelled_out(bare, passages.knows)) is not None:  # "AG": attorney general
+    if (written := spelled_out(bare, passages.knows)) is not None:  # "DA": district attorney
         return written + word[len(bare) :]
     if not bare.isalpha() or len(bare) < 3:
         return None
