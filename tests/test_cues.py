@@ -26,6 +26,14 @@ from index.answering.cues import answer_type, asks_ahead, dated_behind, offers
         ("whos the judge in the rental case", "person"),
         ("wheres the new library", "place"),
         ("whens the vote", "date"),
+        # what is counted, priced or measured asks for a number
+        ("whats the vote count on the strike authorization", "number"),
+        ("what was the final score of the match?", "number"),
+        ("what is the fine for breaking the watering rules", "number"),
+        ("at what age can smokers quit?", "number"),
+        ("what age group is surveyed?", None),
+        ("what kind of cost is incurred?", None),
+        ("what caused population growth in the foothills?", None),
     ],
 )
 def test_the_question_says_what_kind_of_answer_it_wants(question, kind):

@@ -25,6 +25,18 @@ _PATTERNS = {
     "person": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’.-]+)*"),
     "place": re.compile(r"\b(in|at|from|near|to|into|across|outside)\s+(the\s+)?[A-Z][\w'’-]+"),
 }
+# What is counted, priced or measured: "what's the vote count on …", "what was the final
+# score?", "at what age …" (not "what age group", "what kind of cost")
+_NUMBER_NOUN = (
+    r"(?:count|tally|total|score|margin|salary|wages?|fines?|prices?|costs?|budget|population|"
+    r"rate|turnout|attendance|revenue|deficit|capacity|toll|fees?|fares?|rent|age)"
+)
+_NUMBER_ASKED = (
+    r"\b(?:what|which)(?:'s|s|\s+(?:is|was|are|were|will\s+be))\s+(?:the|a|an|its|their|his|her)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?{_NUMBER_NOUN}(?=\s*(?:$|[?,]|\s(?:of|in|for|at|on|as|during|among|"
+    r"per|by|under|after|before|this|last|next|to)\b))|"
+    rf"\b(?:what|which)\s+{_NUMBER_NOUN}\b(?!\s*(?:-|groups?\b|kinds?\b|types?\b))"
+)
 _QUESTION_TYPES = (
     (
         re.compile(
@@ -35,7 +47,8 @@ _QUESTION_TYPES = (
     (
         re.compile(
             r"\bhow\s+(many|much|long|old|far|big|large|tall|high|often|fast)\b|"
-            r"\b(what|which)\s+(percentage|percent|number|amount|proportion|share|price|cost)\b",
+            r"\b(what|which)\s+(percentage|percent|number|amount|proportion|share|price|cost)\b|"
+            + _NUMBER_ASKED,
             re.I,
         ),
         "number",
