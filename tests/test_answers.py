@@ -205,6 +205,8 @@ RENTAL_BILL = (
     "Senate Bill 118, sponsored by Sen. Marisol Acheson, now heads to the House.",
     "Sen. Curtis Redmond opposed SB 118, calling it an attack on property rights.",
     "District Attorney Lena Voss said her office would not prosecute hosts under the old law.",
+    "Attorney General Rosa Diaz said her office would enforce the cap.",
+    "Hosts under the age of 21 may not register.",
 )
 
 
@@ -217,6 +219,12 @@ RENTAL_BILL = (
             "what did the DA say about hosts?",
             "what did the district attorney say about hosts?",
             "District Attorney Lena Voss",
+        ),
+        # "ag" is the index's stem of "age": the acronym is read from how the text writes it
+        (
+            "what did the AG say about the cap?",
+            "what did the attorney general say about the cap?",
+            "Attorney General Rosa Diaz",
         ),
     ],
 )

@@ -24,6 +24,7 @@ from index.answering.question import (
 )
 from index.answering.quotes import Window, quote_text, with_antecedent
 from index.answering.ranker import Ranking, trained
+from index.answering.shorthand import is_acronym
 from index.answering.spelling import (
     MAX_CORRECTIONS,
     close_word,
@@ -167,8 +168,13 @@ class Answerer:
         return answer, found
 
     def unknown_words(self, question: Question) -> list[str]:
-        """The question's words that no passage holds."""
-        return [word for word in question.words if not self._passages.knows(word)]
+        """The question's words that no passage holds (an acronym: as typed)."""
+        passages = self._passages
+        return [
+            word
+            for word in question.words
+            if not passages.knows(word) or (is_acronym(word) and not passages.writes(word))
+        ]
 
     def candidates(self, question: Question) -> list[Candidate]:
         """Every quote worth considering, most likely to answer first."""

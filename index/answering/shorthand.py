@@ -52,3 +52,9 @@ def spelled_out(word: str, knows: Callable[[str], bool]) -> str | None:
         if all(knows(part) for part in form.split()):
             return form
     return None
+
+
+def is_acronym(word: str) -> bool:
+    """A shorthand typed in capitals ("AG", "DA"): it may share its index term with a word
+    ("ag", the stem of "age"), so whether the archive holds it is read from the text."""
+    return len(word) > 1 and word.isupper() and word.lower() in SPELLED_OUT

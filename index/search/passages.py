@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import shutil
 import threading
 from collections.abc import Collection, Iterable, Sequence
@@ -326,6 +327,18 @@ class PassageIndex:
         with self._lock:
             searcher = self._current_searcher()
             return not terms or any(searcher.doc_frequency("body", t) > 0 for t in terms)
+
+    def writes(self, word: str, sample: int = 50) -> bool:
+        """True if a passage holding the word's index term writes it as typed, capitals and
+        all ("AG", not the "age" whose stem it shares), of the first `sample` holding it."""
+        terms = terms_of(word)
+        if not terms:
+            return True
+        written = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+        with self._lock:
+            searcher = self._current_searcher()
+            hits = searcher.search(query.Term("body", terms[0]), limit=sample)
+            return any(written.search(hit["body"]) for hit in hits)
 
     def weights(self, terms: Sequence[str]) -> dict[str, float]:
         """How telling each term is (its inverse document frequency in the passages' text)."""
