@@ -47,7 +47,7 @@ _QUESTION_TYPES = (
     (
         re.compile(
             r"\bhow\s+(many|much|long|old|far|big|large|tall|high|often|fast)\b|"
-            r"\b(what|which)\s+(percentage|percent|number|amount|proportion|share|price|cost)\b|"
+            r"\b(what|which)\s+(percentage|percent|number|amount|proportion|share)\b|"
             + _NUMBER_ASKED,
             re.I,
         ),
