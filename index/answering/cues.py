@@ -11,13 +11,14 @@ MONTHS = frozenset(
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAYS = "|".join(WEEKDAYS)
+_YEARS = r"1[0-9]{3}|20[0-9]{2}"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|half|percent"
 )
 _PATTERNS = {
     "date": re.compile(
-        rf"\b(1[0-9]{{3}}|20[0-9]{{2}})s?\b|\b({_MONTHS})\b\.?|\b({_DAYS})\b|"
+        rf"\b({_YEARS})s?\b|\b({_MONTHS})\b\.?|\b({_DAYS})\b|"
         r"\b(century|centuries|decade|yesterday|today|tomorrow|ago|bc|ad|bce|ce)\b",
         re.I,
     ),
@@ -87,7 +88,7 @@ _BEHIND = re.compile(
     r"earlier\s+this\s+(?:week|month|year))\b",
     re.I,
 )
-_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+_YEAR = re.compile(rf"\b({_YEARS})\b")
 
 
 def answer_type(question: str) -> str | None:
