@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bot.render.jsonout import answer_json, article_json, citation_json
 from index.answering.answers import Answer, Fact, Quote
@@ -44,6 +45,7 @@ def test_an_answer_keeps_every_field_scripts_read():
         "highlights": [[4, 8], [9, 12]],
         "heading": "Why?",
         "article": citation_json(CITATION),
+        "unmentioned": [],
     }
     assert shown["confidence"] == 0.9988
     assert (shown["suggestion"], shown["corrected"], shown["facts"], shown["nearest"]) == (
@@ -53,6 +55,12 @@ def test_an_answer_keeps_every_field_scripts_read():
         None,
     )
     assert json.loads(json.dumps(shown)) == shown  # plain JSON: no tuples, no objects
+
+
+def test_a_quote_lists_the_question_words_its_story_never_uses():
+    quote = replace(QUOTE, unmentioned=("fire", "Riverton"))
+    [quoted] = answer_json(Answer("who is the Riverton fire chief?", (quote,)))["answers"]
+    assert quoted["unmentioned"] == ["fire", "Riverton"]
 
 
 def test_a_citation_names_its_other_outlets_and_derived_fields():

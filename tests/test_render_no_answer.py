@@ -191,6 +191,8 @@ def test_json_adds_confidence_and_nearest_and_keeps_every_old_key():
 def test_json_new_fields_are_null_when_unknown_and_answers_are_unchanged():
     shown = answer_json(Answer("q", (QUOTE,)))
     assert shown["confidence"] is None and shown["nearest"] is None and shown["within"] is None
+    [quoted] = shown["answers"]
+    assert quoted.pop("unmentioned") == []  # the one key added to a quote, after the old ones
     assert shown["answers"] == [
         {
             "quote": "The vote was delayed.",

@@ -10,7 +10,7 @@ from bot.chat.announcements import MoreStories, NewStory
 from bot.render.fitting import longest
 from bot.render.help import asking_help
 from bot.render.marks import mark
-from bot.render.plain import FACT_LABELS, NEAREST, no_answer_line
+from bot.render.plain import FACT_LABELS, NEAREST, no_answer_line, unmentioned_line
 from index.answering.answers import Answer, Quote
 from index.article import Article, Publication
 from index.citation import Citation
@@ -51,7 +51,10 @@ def answer_message(
     quotes = visible(answer, shown)
     for quote in quotes:
         blocks.append(_section(quote_mrkdwn(quote)))
-        blocks.append(_context(citation_mrkdwn(quote.citation, quote.paragraph, quote.heading)))
+        cited = citation_mrkdwn(quote.citation, quote.paragraph, quote.heading)
+        if quote.unmentioned:
+            cited += f"\n_{unmentioned_line(quote.unmentioned, lambda w: escape(_clip(w, 100)))}_"
+        blocks.append(_context(cited))
     if answer_id:
         blocks.append(_buttons(answer_id, len(quotes), len(answer.quotes), asked_by))
     return {"text": _fallback(answer, quotes), "blocks": blocks[:MAX_BLOCKS]}

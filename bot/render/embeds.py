@@ -10,7 +10,7 @@ from bot.chat.announcements import MoreStories, NewStory
 from bot.render.discord_text import clip, clip_escaped, escape, fit, length
 from bot.render.help import asking_help
 from bot.render.marks import mark
-from bot.render.plain import FACT_LABELS, NEAREST, no_answer_line
+from bot.render.plain import FACT_LABELS, NEAREST, no_answer_line, unmentioned_line
 from index.answering.answers import Answer, Fact, Quote
 from index.article import Article, Publication
 from index.citation import Citation
@@ -205,9 +205,16 @@ def _quote_parts(quote: Quote) -> _QuoteParts:
         quote=quote,
         title=clip_escaped(c.title or "Untitled", TITLE_MAX),
         url=http_url(c.url),
-        citation=citation_markdown(c, quote.paragraph),
+        citation=citation_markdown(c, quote.paragraph) + _unmentioned(quote),
         footer=clip(f"§ {quote.heading}", 200) if quote.heading else None,
     )
+
+
+def _unmentioned(quote: Quote) -> str:
+    """The question's words the quote's story never uses, in italics on a line of its own."""
+    if not quote.unmentioned:
+        return ""
+    return f"\n*{unmentioned_line(quote.unmentioned, lambda word: clip_escaped(word, 100))}*"
 
 
 def quote_markdown(text: str, highlights: Sequence[tuple[int, int]], limit: int) -> str:

@@ -18,6 +18,7 @@ def answer_json(answer: Answer) -> dict:
                 "highlights": [list(span) for span in quote.highlights],
                 "heading": quote.heading,
                 "article": citation_json(quote.citation),
+                "unmentioned": list(quote.unmentioned),
             }
             for quote in answer.quotes
         ],

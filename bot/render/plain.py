@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.render.marks import mark
 from index.answering.answers import Answer, Fact, Quote
@@ -21,6 +21,8 @@ def render_answer(answer: Answer, *, color: bool = False) -> str:
     for number, quote in enumerate(answer.quotes, 1):
         lines.append(f"[{number}] {emphasize(quote, color)}")
         lines.append(f"    — {citation_line(quote.citation, quote.paragraph)}")
+        if quote.unmentioned:
+            lines.append(f"    {unmentioned_line(quote.unmentioned)}")
         if quote.citation.also_published_by:
             lines.append(f"    also published by {also_published_by(quote.citation)}")
         if quote.citation.url:
@@ -52,6 +54,15 @@ def no_answer_line(answer: Answer, shown: Callable[[str], str] = str) -> str:
     names = dict(answer.within)
     whose = [f"{by} {shown(names[field])}" for field, by in WITHIN if field in names]
     return f"Nothing {' '.join(whose)} answers that." if whose else NO_ANSWER
+
+
+def unmentioned_line(words: Sequence[str], shown: Callable[[str], str] = str) -> str:
+    """The question's words a quote's story never uses: "The story never mentions “fire”."
+    (so a story about the police chief, asked about the fire chief, reads as the near miss it
+    is). `shown` escapes a word for the surface."""
+    quoted = [f"“{shown(word)}”" for word in words]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f"The story never mentions {listed}."
 
 
 def emphasize(quote: Quote, color: bool) -> str:

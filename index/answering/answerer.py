@@ -12,6 +12,7 @@ from index.answering.candidates import (
     lexical_candidates,
     rank,
     story_asked_for,
+    terms_in,
 )
 from index.answering.dictionary import load_word_list
 from index.answering.encoder import Encoder, shared_encoder
@@ -195,13 +196,48 @@ class Answerer:
             return Answer(question, ())
         ranking = self._ranking
         if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
-            return Answer(question, _choose(self._lede_first(asked, ranked), limit))
+            quotes = _choose(self._lede_first(asked, ranked), limit)
+            return Answer(question, self._unmentioned(asked, quotes, ranked))
         sure = ranking.answerable.probability(_question_features(ranked))
         if sure < ranking.answer_bar:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
-        return Answer(question, _choose(self._lede_first(asked, likely), limit), confidence=sure)
+        quotes = _choose(self._lede_first(asked, likely), limit)
+        return Answer(question, self._unmentioned(asked, quotes, ranked), confidence=sure)
+
+    def _unmentioned(
+        self, question: Question, quotes: tuple[Quote, ...], read: list[Candidate]
+    ) -> tuple[Quote, ...]:
+        """Each quote with the words of the question that its story never uses, in its text,
+        headings, headline or outlet's name: asked about the new fire chief and quoted the
+        story of the new police chief, the reader sees "fire" is not in it. The passages `read`
+        for the answer settle most words; the index is searched only for the rest."""
+        asked = {word: set(terms) for word in question.naming if (terms := terms_of(word))}
+        if not quotes or not asked:
+            return quotes
+        seen: dict[str, set[str]] = {quote.citation.article_id: set() for quote in quotes}
+        for quote in quotes:
+            seen[quote.citation.article_id] |= terms_in(quote.citation.title) | terms_in(
+                quote.citation.source or ""
+            )
+        for candidate in read:
+            passage = candidate.passage
+            if passage.article_id in seen:
+                texts = (passage.text, passage.heading or "", *passage.beside)
+                seen[passage.article_id].update(*map(terms_in, texts))
+        terms = set().union(*asked.values())
+        unsettled = {story: terms - held for story, held in seen.items() if terms - held}
+        if unsettled:
+            found = self._passages.held_by(unsettled, set().union(*unsettled.values()))
+            for story, held in found.items():
+                seen[story] |= held
+        shown = []
+        for quote in quotes:
+            story = seen[quote.citation.article_id]
+            missing = tuple(word for word, terms in asked.items() if not terms & story)
+            shown.append(replace(quote, unmentioned=missing) if missing else quote)
+        return tuple(shown)
 
     def _weights(self, question: Question) -> dict[str, float]:
         """How much each of the question's index terms counts in a quote."""

@@ -17,6 +17,9 @@ class Quote:
     highlights: tuple[tuple[int, int], ...]
     heading: str | None
     citation: Citation
+    # The question's words that the quote's story never uses, as typed ("fire", when asked
+    # about the new fire chief and quoted the story of the new police chief)
+    unmentioned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,38 @@ class PassageIndex:
             hits = searcher.search(query.Term("body", terms[0]), limit=sample)
             return any(written.search(hit["body"]) for hit in hits)
 
+    def held_by(self, articles: Collection[str], terms: Collection[str]) -> dict[str, set[str]]:
+        """{article id: which of these terms some passage of it holds, in its text or a
+        heading}, for each of `articles` (one search, however many). A common word (in more
+        than COMMON_SHARE of the passages, and in COMMON_LEAST or more) counts as held by every
+        article: that a story lacks it says little, and finding out would read its postings."""
+        held: dict[str, set[str]] = {article: set() for article in articles}
+        if not held or not terms:
+            return held
+        fields = tuple(_FIELD_WEIGHTS)
+        with self._lock:
+            searcher = self._current_searcher()
+            limit = max(searcher.doc_count_all() * COMMON_SHARE, COMMON_LEAST)
+            common = {t for t in terms if searcher.doc_frequency("body", t) > limit}
+            for found in held.values():
+                found |= common
+            rare = sorted(set(terms) - common)
+            if not rare:
+                return held
+            wanted = query.And(
+                [
+                    query.Or([query.Term("article", article) for article in sorted(held)]),
+                    query.Or([query.Term(field, term) for term in rare for field in fields]),
+                ]
+            )
+            for hit in searcher.search(wanted, limit=None, terms=True, scored=False):
+                held.setdefault(hit["article"], set()).update(
+                    term.decode() if isinstance(term, bytes) else term
+                    for field, term in hit.matched_terms()
+                    if field in fields
+                )
+        return held
+
     def weights(self, terms: Sequence[str]) -> dict[str, float]:
         """How telling each term is (its inverse document frequency in the passages' text)."""
         with self._lock:
