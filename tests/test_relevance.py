@@ -803,6 +803,27 @@ def test_asked_what_is_still_to_come_a_date_long_past_is_no_answer(archive, ques
     assert archive.ask(question).quotes[0].text.startswith(answer)
 
 
+def test_a_date_told_in_the_past_tense_is_no_date_still_to_come(archive):
+    """Asked when the new chief will be sworn in, the bot quoted "who retired in March": the
+    story has no earlier year to tell the past by, but "retired in" tells it."""
+    story = Article(
+        title="Harbor City picks Linden Falls deputy to lead police department",
+        paragraphs=tuple(
+            map(
+                Paragraph,
+                (
+                    "Harbor City has hired Deputy Chief Teresa Vance as its next police chief.",
+                    "Vance, 51, will be sworn in Jan. 5 and will earn $248,000 a year.",
+                    "She replaces former Chief Ron Tillery, who retired in March after 31 years.",
+                ),
+            )
+        ),
+    )
+    archive.add([story])
+    answer = archive.ask("when will Vance be sworn in as the new chief?")
+    assert answer.quotes[0].text.startswith("Vance, 51, will be sworn in Jan. 5")
+
+
 def test_a_name_typed_in_lower_case_is_still_a_name_the_story_may_lack(archive):
     """Chat types "eastbrook" without its capital. Before, a question typed all in lower case
     named nothing, and every story held all it named; now a word no English word list holds

@@ -89,6 +89,17 @@ _BEHIND = re.compile(
     re.I,
 )
 _YEAR = re.compile(rf"\b({_YEARS})\b")
+# A month, a weekday or a year told after a verb in the past tense: "who retired in March",
+# "announced Monday", "was founded in 1889" (not "need", "speed"; "expected", "scheduled" and
+# "planned" tell of what is ahead, and are read as such first)
+_PAST_VERB = re.compile(
+    r"(?:\b\w+[^e\W]ed|\b(?:was|were|had|began|took|won|lost|held|met|left|became|came|went|"
+    r"fell|rose|sold|paid|built|made|said|told|ran|struck|broke|hit|chose|grew|led)\b)"
+    r"\s+(?:(?:in|on|since|during|last|that)\s+)?(?:(?:early|late|mid)[\s-]+)?$",
+    re.I,
+)
+_CALENDAR = re.compile(rf"\b(?:{_YEARS}|{_MONTHS}|{_DAYS})\b", re.I)
+_ONE_DATE = re.compile(r"[\s,.]*(?:\d{1,2}(?:st|nd|rd|th)?[\s,.]*)?")
 
 
 def answer_type(question: str) -> str | None:
@@ -116,16 +127,40 @@ def dated_behind(sentences: list[str], published: str | None) -> bool:
     """True if the sentences date something, and every sentence that does dates something
     already past: a year before the story's ("The mill, which opened in 1922, …"), "ago",
     "last year". A sentence telling of something ahead ("will close by March") is not past,
-    nor is a date the story's own date cannot place ("on Dec. 8")."""
+    nor is a date the story's own date cannot place ("on Dec. 8"), unless a verb in the past
+    tense tells it ("who retired in March") and every sentence is so dated: a sentence with no
+    date may still say when ("starting in sixth grade")."""
     year = int(published[:4]) if published and published[:4].isdigit() else None
     dating = [s for s in sentences if _PATTERNS["date"].search(s) or _BEHIND.search(s)]
-    return bool(dating) and all(_dates_only_the_past(s, year) for s in dating)
+    if not dating:
+        return False
+    if all(_dates_only_the_past(s, year) for s in dating):
+        return True
+    return len(dating) == len(sentences) and all(
+        _dates_only_the_past(s, year, told=True) for s in sentences
+    )
 
 
-def _dates_only_the_past(sentence: str, year: int | None) -> bool:
+def _dates_only_the_past(sentence: str, year: int | None, told: bool = False) -> bool:
+    """`told`: a date after a verb in the past tense counts as past too."""
     if _AHEAD.search(sentence):
         return False
     if _BEHIND.search(sentence):
         return True
     years = [int(y) for y in _YEAR.findall(sentence)]
-    return year is not None and bool(years) and max(years) < year
+    if year is not None and years and max(years) < year:
+        return True
+    return told and _told_in_the_past(sentence)
+
+
+def _told_in_the_past(sentence: str) -> bool:
+    """True if each date the sentence gives follows a verb in the past tense."""
+    told, end = False, None
+    for mention in _CALENDAR.finditer(sentence):
+        if end is not None and _ONE_DATE.fullmatch(sentence[end : mention.start()]):
+            end = mention.end()  # "October 2016", "Monday, Dec. 8": the same date goes on
+            continue
+        if not _PAST_VERB.search(sentence[: mention.start()]):
+            return False
+        told, end = True, mention.end()
+    return told
