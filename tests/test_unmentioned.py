@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -13,6 +14,8 @@ from index.answering.answers import Answer, Quote
 from index.answering.question import follow_up, parse_question
 from index.article import Article, Paragraph
 from index.citation import Citation
+from tests.fake_discord import BOT_ID, MEMBER, run_bot
+from tests.fake_slack import RunningBot, mention, settings_for
 
 POLICE = Article(
     title="Harbor City picks Linden Falls deputy to lead police department",
@@ -179,3 +182,29 @@ def test_a_word_in_more_than_one_passage_in_twenty_is_held_by_every_story(archiv
     archive.add([POLICE, *minutes])
     held = archive.passages.held_by({"police-chief"}, {"council", "fire", "vanc"})
     assert held == {"police-chief": {"council", "vanc"}}
+
+
+# --- end to end: the real Bolt app and discord.py client against fakes on 127.0.0.1 ----------
+
+NEAR_MISS = "who are the proposed guarantors of the ceasefire?"
+SAID_OF_CEASEFIRE = "The story never mentions “ceasefire”."
+
+
+def test_slack_posts_the_words_the_story_never_mentions(fake, seeded, feedback):
+    with RunningBot(fake, settings_for(fake), seeded, feedback, http=True) as bot:
+        bot.event(mention(NEAR_MISS))
+        [posted] = fake.wait_for_calls("chat.postMessage")
+    contexts = [b["elements"][0]["text"] for b in posted.args["blocks"] if b["type"] == "context"]
+    assert contexts and contexts[0].endswith(f"\n_{SAID_OF_CEASEFIRE}_")
+    assert "group of *guarantors*" in json.dumps(posted.args["blocks"], ensure_ascii=False)
+
+
+def test_discord_replies_with_the_words_the_story_never_mentions(seeded, feedback):
+    async def scenario(fake):
+        asked = await fake.post(MEMBER, f"<@{BOT_ID}> {NEAR_MISS}")
+        return await fake.reply_to(asked)
+
+    reply = run_bot(seeded, feedback, scenario).result
+    first = reply.body["embeds"][0]["description"]
+    assert "group of **guarantors**" in first
+    assert first.endswith(f"\n*{SAID_OF_CEASEFIRE}*")
