@@ -104,6 +104,8 @@ def test_a_quote_whose_story_holds_every_word_names_none(newsroom):
 def test_the_words_that_frame_a_question_are_not_what_it_asks_about():
     asked = parse_question("how long has Vance been chief right now, is it true she still is?")
     assert asked.naming == ("Vance", "chief")
+    asked = parse_question("when was the last time the stadium was going to cost this much")
+    assert asked.naming == ("stadium", "cost")
     first = parse_question("who is the police chief?")
     then = follow_up(parse_question("and her salary?"), first)
     assert then.naming == ("salary",)  # the words it carries were asked before

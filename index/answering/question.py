@@ -175,8 +175,9 @@ _HAPPENED = re.compile(
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 # The words that frame a question rather than say what it is about: the measure "how" asks for
-# ("how long", "how big"), and when or whether it asks ("right now", "still", "is it true")
-_MEASURE_ASKED = re.compile(r"\bhow\s+(\w+)", re.I)
+# ("how long", "how big"), when or whether it asks ("right now", "still", "is it true", "the
+# last time", "going to")
+_FRAME = re.compile(r"\bhow\s+(\w+)|\b(going)\s+to\b|\b(last|first|next)\s+(time)\b", re.I)
 _FRAMING = frozenset(
     "now right still already ever yet again true really actually currently".split()
 )
@@ -214,10 +215,11 @@ class Question:
     @property
     def naming(self) -> tuple[str, ...]:
         """The words it asks about, as typed: its own (not those a follow-up carries), without
-        the words that frame it ("how long", "right now", "is it true")."""
-        measures = {m.group(1).lower() for m in _MEASURE_ASKED.finditer(self.text)}
+        the words that frame it ("how long", "right now", "is it true", "the last time")."""
+        framed = {word.lower() for m in _FRAME.finditer(self.text) for word in m.groups() if word}
+        framing = _FRAMING | framed
         own = self.words[: len(self.words) - len(self.carried)]
-        return tuple(w for w in own if w.lower() not in measures | _FRAMING)
+        return tuple(w for w in own if w.lower() not in framing)
 
     @property
     def checks_claim(self) -> bool:
