@@ -177,7 +177,12 @@ _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 # The words that frame a question rather than say what it is about: the measure "how" asks for
 # ("how long", "how big"), when or whether it asks ("right now", "still", "is it true", "the
 # last time", "going to")
-_FRAME = re.compile(r"\bhow\s+(\w+)|\b(going)\s+to\b|\b(last|first|next)\s+(time)\b", re.I)
+_FRAME = re.compile(
+    r"\bhow\s+(long|big|old|far|often|soon|late|early|large|tall|high|deep|fast|quickly|wide|"
+    r"small|hot|cold|bad|serious|close|heavy|expensive|strong|likely|severe)\b|"
+    r"\b(going)\s+to\b|\b(last|first|next)\s+(time)\b",
+    re.I,
+)
 _FRAMING = frozenset(
     "now right still already ever yet again true really actually currently".split()
 )
@@ -219,7 +224,7 @@ class Question:
         framed = {word.lower() for m in _FRAME.finditer(self.text) for word in m.groups() if word}
         framing = _FRAMING | framed
         own = self.words[: len(self.words) - len(self.carried)]
-        return tuple(w for w in own if w.lower() not in framing)
+        return tuple(dict.fromkeys(w for w in own if w.lower() not in framing))
 
     @property
     def checks_claim(self) -> bool:
