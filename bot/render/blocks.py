@@ -53,7 +53,7 @@ def answer_message(
         blocks.append(_section(quote_mrkdwn(quote)))
         cited = citation_mrkdwn(quote.citation, quote.paragraph, quote.heading)
         if quote.unmentioned:
-            cited += f"\n_{unmentioned_line(quote.unmentioned, lambda w: escape(_clip(w, 100)))}_"
+            cited += "\n" + _unmentioned(quote.unmentioned)
         blocks.append(_context(cited))
     if answer_id:
         blocks.append(_buttons(answer_id, len(quotes), len(answer.quotes), asked_by))
@@ -327,6 +327,13 @@ def _cut(text: str, length: int) -> str:
 
 def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _unmentioned(words: Sequence[str]) -> str:
+    """The question's words the story never uses, in italics; plain when a word holds "_",
+    which mrkdwn cannot escape and would end the italics inside it."""
+    line = unmentioned_line(words, lambda word: escape(_clip(word, 100)))
+    return line if any("_" in word for word in words) else f"_{line}_"
 
 
 def _fallback(answer: Answer, quotes: Sequence[Quote]) -> str:
