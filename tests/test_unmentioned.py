@@ -106,6 +106,8 @@ def test_the_words_that_frame_a_question_are_not_what_it_asks_about():
     assert asked.naming == ("Vance", "chief")
     asked = parse_question("when was the last time the stadium was going to cost this much")
     assert asked.naming == ("stadium", "cost")
+    asked = parse_question("What is the name of the stadium, and what kind of roof is it called?")
+    assert asked.naming == ("stadium", "roof")  # the kind of answer wanted, not its subject
     asked = parse_question("how Riverton cut its water use, and how big the cut was")
     assert asked.naming == ("Riverton", "cut", "water", "use")  # "big" is a measure, not a name
     first = parse_question("who is the police chief?")

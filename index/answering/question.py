@@ -175,11 +175,16 @@ _HAPPENED = re.compile(
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 # The words that frame a question rather than say what it is about: the measure "how" asks for
-# ("how long", "how big"), when or whether it asks ("right now", "still", "is it true", "the
-# last time", "going to")
+# ("how long", "how big"), the kind of answer it wants ("what kind of", "what year", "what is
+# the name of", "what is it called"), when or whether it asks ("right now", "still", "is it
+# true", "the last time", "going to")
 _FRAME = re.compile(
     r"\bhow\s+(long|big|old|far|often|soon|late|early|large|tall|high|deep|fast|quickly|wide|"
     r"small|hot|cold|bad|serious|close|heavy|expensive|strong|likely|severe)\b|"
+    r"\b(?:what|which)(?:['’]?s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(kind|kinds|type|types|"
+    r"sort|name|names|nickname|term|percentage|percent|proportion|year|month|day|date|entity|"
+    r"person|location|amount|number)\b|"
+    r"\b(called|named|referred|known)(?:\s+(?:to|as))*\s*[?.!]*\s*$|"
     r"\b(going)\s+to\b|\b(last|first|next)\s+(time)\b",
     re.I,
 )
