@@ -216,11 +216,10 @@ class Answerer:
         asked = {word: set(terms) for word in question.naming if (terms := terms_of(word))}
         if not quotes or not asked:
             return quotes
-        seen: dict[str, set[str]] = {quote.citation.article_id: set() for quote in quotes}
-        for quote in quotes:
-            seen[quote.citation.article_id] |= terms_in(quote.citation.title) | terms_in(
-                quote.citation.source or ""
-            )
+        cited = {quote.citation.article_id: quote.citation for quote in quotes}
+        seen = {
+            story: set(terms_in(c.title) | terms_in(c.source or "")) for story, c in cited.items()
+        }
         for candidate in read:
             passage = candidate.passage
             if passage.article_id in seen:

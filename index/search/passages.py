@@ -351,7 +351,7 @@ class PassageIndex:
         fields = tuple(_FIELD_WEIGHTS)
         with self._lock:
             searcher = self._current_searcher()
-            limit = max(searcher.doc_count_all() * COMMON_SHARE, COMMON_LEAST)
+            limit = _common_limit(searcher)
             common = {t for t in terms if searcher.doc_frequency("body", t) > limit}
             for found in held.values():
                 found |= common
@@ -365,10 +365,8 @@ class PassageIndex:
                 ]
             )
             for hit in searcher.search(wanted, limit=None, terms=True, scored=False):
-                held.setdefault(hit["article"], set()).update(
-                    term.decode() if isinstance(term, bytes) else term
-                    for field, term in hit.matched_terms()
-                    if field in fields
+                held[hit["article"]].update(
+                    term.decode() for field, term in hit.matched_terms() if field in fields
                 )
         return held
 
@@ -519,9 +517,15 @@ def _telling(searcher, terms: list[str]) -> list[str]:
     COMMON_LEAST or more) ranks little and costs much to match, so it is left to the answerer
     (which still weighs it in coverage), unless the question has fewer than ENOUGH_RARE rarer
     ones. A word no passage holds is no rarer one: it finds nothing."""
-    limit = max(searcher.doc_count_all() * COMMON_SHARE, COMMON_LEAST)
+    limit = _common_limit(searcher)
     rare = [t for t in terms if 0 < searcher.doc_frequency("body", t) <= limit]
     return rare if len(rare) >= ENOUGH_RARE else terms
+
+
+def _common_limit(searcher) -> float:
+    """The most passages a word may be in and not be common: COMMON_SHARE of them, and at
+    least COMMON_LEAST (in a small archive, no word is common)."""
+    return max(searcher.doc_count_all() * COMMON_SHARE, COMMON_LEAST)
 
 
 def edit_distance(a: str, b: str) -> int:
