@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.answering.cues import answer_type, asks_ahead, dated_behind, offers
+from index.answering.cues import (
+    answer_type,
+    asks_ahead,
+    asks_why,
+    dated_behind,
+    gives_reason,
+    offers,
+)
 
 
 @pytest.mark.parametrize(
@@ -119,3 +126,39 @@ def test_a_quote_may_date_only_what_was_already_past_when_its_story_ran(sentence
 def test_without_the_storys_date_a_year_is_not_placed():
     assert not dated_behind(["The mill's centenary is in 2022."], None)
     assert dated_behind(["The mill opened last year."], None)
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("why was the vote delayed?", True),
+        ("Why did the mayor veto the registry", True),
+        ("how come the library is closing?", True),
+        ("what caused the school closure?", True),
+        ("what prompted the bridge vote delay?", True),
+        ("what was the main reason for the strike?", True),
+        ("for what reason did the council resign?", True),
+        ("what is the plan?", False),
+        ("when will the library close?", False),
+        ("who caused a stir at the meeting?", False),
+    ],
+)
+def test_a_question_asking_why(question, why):
+    assert asks_why(question) is why
+
+
+@pytest.mark.parametrize(
+    ("text", "told", "reason"),
+    [
+        ("The decision came after a water main break.", False, True),
+        ("He blamed a 12 percent cut in state aid.", False, True),
+        ("Walsh voted no, saying Sunday is the only day families can visit.", False, True),
+        ("Members wanted more time to review the report.", False, True),
+        ("The library will close on Sundays starting in January.", False, False),
+        ("The council postponed its vote on Tuesday, officials said.", False, False),
+        ("Greer said the fee would be passed on to tenants.", True, True),
+        ("The vote is now scheduled for April 14.", True, False),
+    ],
+)
+def test_words_a_reason_is_given_with(text, told, reason):
+    assert gives_reason(text, told=told) is reason

@@ -9,11 +9,14 @@ from index.answering.candidates import (
     DEPTH,
     Candidate,
     answerable,
+    is_lede,
     lexical_candidates,
     rank,
+    reason_of,
     story_asked_for,
     terms_in,
 )
+from index.answering.cues import asks_why, gives_reason
 from index.answering.dictionary import load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
@@ -202,6 +205,7 @@ class Answerer:
         if sure < ranking.answer_bar:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
+        ranked = self._reason_first(asked, ranked)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
         quotes = _choose(self._lede_first(asked, likely), limit)
         return Answer(question, self._unmentioned(asked, quotes, ranked), confidence=sure)
@@ -242,6 +246,30 @@ class Answerer:
         """How much each of the question's index terms counts in a quote."""
         terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
         return _carried_lighter(question, self._passages.weights(terms))
+
+    def _reason_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
+        """Asked why, a quote of the best quote's story that gives a reason ("… blamed a cut in
+        state aid") ahead of that quote when it gives none: a story's lede says what happened
+        ("The library will close on Sundays"), a later paragraph why; often the next one, in
+        words of its own ("The decision came after a water main break"), which is read from
+        the index when the search did not find it. It takes the best quote's score."""
+        if not asks_why(question.text) or gives_reason(ranked[0].text):
+            return ranked
+        best = ranked[0]
+        reason = reason_of(ranked)
+        if reason is None and is_lede(best) and gives_reason(best.passage.beside[1], told=True):
+            story, number = best.passage.article_id, best.passage.paragraph + 1
+            following = self._passages.paragraph(story, number)
+            read = (
+                lexical_candidates(question, [following], self._weights(question))
+                if following
+                else []
+            )
+            reason = next((c for c in read if gives_reason(c.text, told=True)), None)
+        if reason is None:
+            return ranked
+        reason.score = best.score
+        return [reason] + [c for c in ranked if c is not reason]
 
     def _lede_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
         """Asked for the news of a subject ("the latest on the bridge", "library hours"), that

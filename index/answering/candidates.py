@@ -10,7 +10,13 @@ from math import fsum
 
 import numpy as np
 
-from index.answering.cues import answer_type, asks_ahead, dated_behind, offers
+from index.answering.cues import (
+    answer_type,
+    asks_ahead,
+    dated_behind,
+    gives_reason,
+    offers,
+)
 from index.answering.dictionary import is_english
 from index.answering.encoder import Encoder
 from index.answering.question import Question, without_possessive
@@ -247,6 +253,36 @@ def _past_dates_last(question: Question, ranked: list[Candidate]) -> list[Candid
         else:
             ahead = ahead or any(offers("date", s, question.text) for s in sentences)
     return _last(ranked, past) if ahead else ranked
+
+
+def is_lede(candidate: Candidate) -> bool:
+    """True if the candidate quotes the whole of its story's first paragraph: a news lede of a
+    sentence or two, not a window of an encyclopedia's long opening."""
+    passage, window = candidate.passage, candidate.window
+    return (
+        passage.paragraph == 1
+        and not passage.text[: window.start].strip()
+        and not passage.text[window.end :].strip()
+    )
+
+
+def reason_of(ranked: list[Candidate]) -> Candidate | None:
+    """When the best quote is its story's whole lede, the first other quote of that story that
+    gives a reason, holding a word of the question or in the paragraph after the lede; None
+    if none does."""
+    if not is_lede(ranked[0]):
+        return None
+    best = ranked[0].passage
+    return next(
+        (
+            c
+            for c in ranked[1:]
+            if c.passage.article_id == best.article_id
+            and (c.window.matched or c.passage.paragraph == 2)
+            and gives_reason(c.text, told=True)
+        ),
+        None,
+    )
 
 
 def _last(ranked: list[Candidate], moved: list[Candidate]) -> list[Candidate]:

@@ -102,6 +102,39 @@ _CALENDAR = re.compile(rf"\b(?:{_YEARS}|{_MONTHS}|{_DAYS})\b", re.I)
 _ONE_DATE = re.compile(r"[\s,.]*(?:\d{1,2}(?:st|nd|rd|th)?[\s,.]*)?")
 
 
+# A question asking why: "why did the mayor veto it?", "what caused the closure?", "what was the
+# reason for the delay?", "how come the library is closing?"
+_WHY_ASKED = re.compile(
+    r"\bwhy\b|\bhow\s+come\b|\bfor\s+what\s+reasons?\b|\bwhat\s+(?:is|was|are|were)\s+the\s+"
+    r"(?:\w+\s+)?(?:reasons?|causes?|motives?|rationale)\b|\bwhat\s+(?:caused|prompted|led\s+to|"
+    r"triggered|sparked|drove)\b",
+    re.I,
+)
+# Words a news sentence gives a reason with: "because", "due to", "after a water main break",
+# "citing", "blamed a cut in state aid", "voted no, saying …", "in order to", "to review"
+_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|in\s+order\s+to|so\s+that|"
+    r"after|amid|following|citing|cited|cites|blamed|blames|blaming|saying|reasons?|caused|causes|"
+    r"prompted|led\s+to|concerns?\s+(?:about|over|that)|fears?\s+(?:of|that)|in\s+response\s+to|"
+    r"to\s+(?:allow|give|avoid|prevent|protect|save|keep|make|ensure|review|study|reduce|cut|pay|"
+    r"cover|meet|address))\b",
+    re.I,
+)
+# And those it tells someone's reasons with: "Greer said the fee would be passed on to tenants"
+_TOLD = re.compile(r"\b(?:said|says|argued|argues|explained|explains|according\s+to)\b", re.I)
+
+
+def asks_why(question: str) -> bool:
+    """True if the question asks for a reason or a cause."""
+    return bool(_WHY_ASKED.search(question))
+
+
+def gives_reason(text: str, told: bool = False) -> bool:
+    """True if the text holds words a reason is given with ("because", "after", "citing");
+    `told`: or words telling what someone said ("said", "argued")."""
+    return bool(_REASON.search(text) or (told and _TOLD.search(text)))
+
+
 def answer_type(question: str) -> str | None:
     """ "date", "number", "person", "place", or None when the question does not say."""
     for pattern, kind in _QUESTION_TYPES:

@@ -45,6 +45,11 @@ class StoryPassages:
             self._passages.stories(filters, limit=limit, exclude=self._store.copies())
         )
 
+    def paragraph(self, article_id: str, number: int) -> Passage | None:
+        """One paragraph of an article (counted from 1), if the index holds it."""
+        found = self._passages.paragraph(article_id, number)
+        return self._cited([found])[0] if found else None
+
     def _cited(self, found: list[Passage]) -> list[Passage]:
         """The passages with what the store knows of their citations."""
         ids = {p.article_id for p in found}

@@ -370,6 +370,16 @@ class PassageIndex:
                 )
         return held
 
+    def paragraph(self, article_id: str, number: int) -> Passage | None:
+        """One paragraph of an article (counted from 1), if the index holds it."""
+        with self._lock:
+            searcher = self._current_searcher()
+            for docnum in searcher.document_numbers(article=article_id):
+                fields = searcher.stored_fields(docnum)
+                if fields["paragraph"] == number:
+                    return _passage_of(fields, 0.0)
+        return None
+
     def weights(self, terms: Sequence[str]) -> dict[str, float]:
         """How telling each term is (its inverse document frequency in the passages' text)."""
         with self._lock:
