@@ -248,16 +248,17 @@ class Answerer:
         return _carried_lighter(question, self._passages.weights(terms))
 
     def _reason_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
-        """Asked why, a quote of the best quote's story that gives a reason ("… blamed a cut in
-        state aid") ahead of that quote when it gives none: a story's lede says what happened
-        ("The library will close on Sundays"), a later paragraph why; often the next one, in
-        words of its own ("The decision came after a water main break"), which is read from
-        the index when the search did not find it. It takes the best quote's score."""
-        if not asks_why(question.text) or gives_reason(ranked[0].text):
-            return ranked
+        """Asked why, when the best quote is its story's whole lede and gives no reason, the
+        first quote of that story that gives one comes first, with the lede's score: a lede
+        says what happened ("The library will close on Sundays"), a later paragraph why;
+        often the next one, in words of its own ("The decision came after a water main
+        break"), read from the index when the search did not find it. Not a window of a long
+        opening paragraph (an encyclopedia's), which answers in its own way."""
         best = ranked[0]
+        if not asks_why(question.text) or not is_lede(best) or gives_reason(best.text):
+            return ranked
         reason = reason_of(ranked)
-        if reason is None and is_lede(best) and gives_reason(best.passage.beside[1], told=True):
+        if reason is None and gives_reason(best.passage.beside[1], told=True):
             story, number = best.passage.article_id, best.passage.paragraph + 1
             following = self._passages.paragraph(story, number)
             read = (

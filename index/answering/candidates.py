@@ -267,18 +267,15 @@ def is_lede(candidate: Candidate) -> bool:
 
 
 def reason_of(ranked: list[Candidate]) -> Candidate | None:
-    """When the best quote is its story's whole lede, the first other quote of that story that
-    gives a reason, holding a word of the question or in the paragraph after the lede; None
-    if none does."""
-    if not is_lede(ranked[0]):
-        return None
+    """The first other quote of the best quote's story that gives a reason, holding a word of
+    the question or in the paragraph after the best one's; None if none does."""
     best = ranked[0].passage
     return next(
         (
             c
             for c in ranked[1:]
             if c.passage.article_id == best.article_id
-            and (c.window.matched or c.passage.paragraph == 2)
+            and (c.window.matched or c.passage.paragraph == best.paragraph + 1)
             and gives_reason(c.text, told=True)
         ),
         None,
