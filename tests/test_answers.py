@@ -722,6 +722,21 @@ def test_news_about_reports_and_newspapers_is_not_a_question_about_an_article(ne
     assert newsroom.ask(question).facts == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when is the bridge vote?",
+        "when's the harbor bridge vote",
+        "when is the vote on the bridge?",
+    ],
+)
+def test_the_date_of_an_event_is_the_one_still_ahead(newsroom, question):
+    """Asked in the present tense, the bridge vote's date is the one it is scheduled for, not
+    the Tuesday its lede says it was postponed on."""
+    answer = newsroom.ask(question)
+    assert "scheduled for April 14" in answer.quotes[0].text
+
+
 def test_a_follow_up_is_read_in_the_context_of_the_first_question(newsroom):
     answer = newsroom.ask("and who would join them?", context="who are the proposed guarantors?")
     assert "guarantors" in answer.quotes[0].text

@@ -90,6 +90,12 @@ def test_a_question_of_no_kind_is_offered_nothing():
         ("when did the mill open?", False),
         ("when did Holden announce that it will close its plant?", False),
         ("how many jobs will be lost?", False),  # no date asked
+        # the date of an event, asked in the present tense
+        ("when is the bridge vote?", True),
+        ("when's the hearing", True),
+        ("and when is the vote on the bridge?", True),
+        ("when is the library closed?", False),  # a state, not an event
+        ("when is Zelenskyy's mandate over?", False),
     ],
 )
 def test_a_question_may_ask_the_date_of_something_still_to_come(question, ahead):
@@ -112,6 +118,12 @@ def test_a_question_may_ask_the_date_of_something_still_to_come(question, ahead)
         (["The plant opened in October 2016."], True),
         (["The board voted on Monday, Dec. 8."], True),
         (["The council voted Tuesday to delay the vote to March."], False),
+        # after the verb's object, with no other verb or clause between
+        (["The council postponed its vote on the new harbor bridge on Tuesday."], True),
+        (["Residents packed the council chamber on Tuesday, many holding signs."], True),
+        (["The council voted to hold the hearing on March 3."], False),
+        (["The council delayed the vote until May 5."], False),
+        (["The council postponed the vote that was set for Monday."], False),
         (["The law, passed in June, takes effect in January."], False),
         (["Crews need March to finish."], False),
         (["The pool closes on Friday."], False),

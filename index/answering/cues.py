@@ -76,6 +76,13 @@ _AHEAD_ASKED = re.compile(
     r".*\b(?:starts?|begins?|(?:re)?opens?|resumes?|takes?\s+effect|kicks?\s+off)\b)",
     re.I,
 )
+# Or the date of an event, in the present tense: "when is the bridge vote?", "when's the
+# hearing" (news gives an event's date while it is ahead); not "when is the library closed?"
+_EVENT_ASKED = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?when(?:['’]?s|\s+is|\s+are)\s+(?:the|a|an|this|that|"
+    r"their|its|his|her|our)\s+(?![^?]*\b\w+ed\b)[^?]*\??\s*$",
+    re.I,
+)
 # A sentence telling of something still ahead ("will close by the end of March")
 _AHEAD = re.compile(
     r"\b(?:will|shall|would|going\s+to|scheduled|slated|set\s+to|due|expected|plans?\s+to|"
@@ -92,10 +99,20 @@ _YEAR = re.compile(rf"\b({_YEARS})\b")
 # A month, a weekday or a year told after a verb in the past tense: "who retired in March",
 # "announced Monday", "was founded in 1889" (not "need", "speed"; "expected", "scheduled" and
 # "planned" tell of what is ahead, and are read as such first)
-_PAST_VERB = re.compile(
+_PAST = (
     r"(?:\b\w+[^e\W]ed|\b(?:was|were|had|began|took|won|lost|held|met|left|became|came|went|"
     r"fell|rose|sold|paid|built|made|said|told|ran|struck|broke|hit|chose|grew|led)\b)"
-    r"\s+(?:(?:in|on|since|during|last|that)\s+)?(?:(?:early|late|mid)[\s-]+)?$",
+)
+# ... or after such a verb and its object, with no other verb, clause or time of its own between:
+# "postponed its vote on the new harbor bridge on Tuesday" (not "voted to hold the hearing on
+# March 3", "delayed the vote until May 5")
+_OBJECT_WORD = (
+    r"\s+(?!(?:to|that|which|who|whom|where|when|until|till|for|by|before|after|will|would|"
+    r"and|but|or|is|are|be|been|being)\b)[\w'’-]+"
+)
+_PAST_VERB = re.compile(
+    rf"{_PAST}\s+(?:(?:in|on|since|during|last|that)\s+)?(?:(?:early|late|mid)[\s-]+)?$|"
+    rf"{_PAST}(?:{_OBJECT_WORD}){{1,8}}\s+(?:in|on|during)\s+(?:(?:early|late|mid)[\s-]+)?$",
     re.I,
 )
 _CALENDAR = re.compile(rf"\b(?:{_YEARS}|{_MONTHS}|{_DAYS})\b", re.I)
@@ -153,7 +170,7 @@ def offers(kind: str | None, text: str, question: str) -> bool:
 
 def asks_ahead(question: str) -> bool:
     """True if the question asks the date of something still to come."""
-    return bool(_AHEAD_ASKED.search(question))
+    return bool(_AHEAD_ASKED.search(question) or _EVENT_ASKED.search(question))
 
 
 def dated_behind(sentences: list[str], published: str | None) -> bool:
