@@ -92,6 +92,31 @@ def test_a_lede_that_only_says_who_said_it_gives_no_reason(archive):
         assert "more time to review" in top.text
 
 
+def test_a_later_paragraph_that_only_says_who_said_what_is_no_reason(archive):
+    """Every news paragraph says "said": the mayor's job fair names "job" and says "said",
+    and is no reason for the layoffs; the paragraph after the lede gives it."""
+    plant = Article(
+        title="Pinecrest plant to cut 180 jobs",
+        key="plant",
+        paragraphs=tuple(
+            map(
+                Paragraph,
+                (
+                    "Pinecrest Foods will lay off 180 workers at its Lakeshore packaging plant by "
+                    "March.",
+                    "The company said demand for its frozen meals had fallen 15 percent and that "
+                    "it would move some production to its Ohio plant.",
+                    "Mayor Joan Ellery said the town would hold a job fair for affected workers "
+                    "on Jan. 12.",
+                ),
+            )
+        ),
+    )
+    archive.add([plant])
+    top = _top(archive, "why is pinecrest cutting jobs?", plant)
+    assert top.paragraph == 2
+
+
 def test_a_lede_that_gives_the_reason_stays_first(archive):
     closed = Article(
         title="Pellham schools closed after water main break",

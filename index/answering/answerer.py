@@ -249,24 +249,26 @@ class Answerer:
 
     def _reason_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
         """Asked why, when the best quote is its story's whole lede and gives no reason, the
-        first quote of that story that gives one comes first, with the lede's score: a lede
-        says what happened ("The library will close on Sundays"), a later paragraph why;
+        quote of that story that gives one comes first, with the lede's score (`reason_of`): a
+        lede says what happened ("The library will close on Sundays"), a later paragraph why;
         often the next one, in words of its own ("The decision came after a water main
         break"), read from the index when the search did not find it. Not a window of a long
         opening paragraph (an encyclopedia's), which answers in its own way."""
         best = ranked[0]
         if not asks_why(question.text) or not is_lede(best) or gives_reason(best.text):
             return ranked
-        reason = reason_of(ranked)
-        if reason is None and gives_reason(best.passage.beside[1], told=True):
-            story, number = best.passage.article_id, best.passage.paragraph + 1
-            following = self._passages.paragraph(story, number)
+        story, number = best.passage.article_id, best.passage.paragraph + 1
+        following = next(
+            (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == number),
+            None,
+        )
+        if following is None and gives_reason(best.passage.beside[1], told=True):
+            passage = self._passages.paragraph(story, number)
             read = (
-                lexical_candidates(question, [following], self._weights(question))
-                if following
-                else []
+                lexical_candidates(question, [passage], self._weights(question)) if passage else []
             )
-            reason = next((c for c in read if gives_reason(c.text, told=True)), None)
+            following = next((c for c in read if gives_reason(c.text, told=True)), None)
+        reason = reason_of(ranked, following)
         if reason is None:
             return ranked
         reason.score = best.score

@@ -266,20 +266,22 @@ def is_lede(candidate: Candidate) -> bool:
     )
 
 
-def reason_of(ranked: list[Candidate]) -> Candidate | None:
-    """The first other quote of the best quote's story that gives a reason, holding a word of
-    the question or in the paragraph after the best one's; None if none does."""
-    best = ranked[0].passage
-    return next(
-        (
-            c
-            for c in ranked[1:]
-            if c.passage.article_id == best.article_id
-            and (c.window.matched or c.passage.paragraph == best.paragraph + 1)
-            and gives_reason(c.text, told=True)
-        ),
-        None,
-    )
+def reason_of(ranked: list[Candidate], following: Candidate | None) -> Candidate | None:
+    """The quote that gives the reason the best quote does not: the paragraph `following` it,
+    or another quote of its story holding a word of the question, that tells it with
+    "because", "after", "blamed" or the like, in that order; else the following paragraph if
+    it tells what someone said ("Greer said the fee would be passed on to tenants"), the way
+    news gives reasons. None if none does: every paragraph says "said"."""
+    story = ranked[0].passage.article_id
+    asked = [c for c in ranked[1:] if c.passage.article_id == story and c.window.matched]
+    if following is not None:
+        asked = [following] + [
+            c for c in asked if c.passage.paragraph != following.passage.paragraph
+        ]
+    reason = next((c for c in asked if gives_reason(c.text)), None)
+    if reason is None and following is not None and gives_reason(following.text, told=True):
+        return following
+    return reason
 
 
 def _last(ranked: list[Candidate], moved: list[Candidate]) -> list[Candidate]:
