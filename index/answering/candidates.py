@@ -267,11 +267,11 @@ def is_lede(candidate: Candidate) -> bool:
 
 
 def reason_of(ranked: list[Candidate], following: Candidate | None) -> Candidate | None:
-    """The quote that gives the reason the best quote does not: the paragraph `following` it,
-    or another quote of its story holding a word of the question, that tells it with
-    "because", "after", "blamed" or the like, in that order; else the following paragraph if
-    it tells what someone said ("Greer said the fee would be passed on to tenants"), the way
-    news gives reasons. None if none does: every paragraph says "said"."""
+    """The quote giving the reason the best quote does not: of the paragraph `following` it
+    and the other quotes of its story holding a word of the question, in that order, the
+    first with "because", "after", "blamed" or the like; else `following`, if it tells what
+    someone said ("Greer said the fee would be passed on to tenants"). A later paragraph that
+    only says "said" is no reason: nearly every paragraph does. None if none gives one."""
     story = ranked[0].passage.article_id
     asked = [c for c in ranked[1:] if c.passage.article_id == story and c.window.matched]
     if following is not None:

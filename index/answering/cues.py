@@ -1,4 +1,4 @@
-"""What kind of answer a question wants (person, date, place, number) and where text offers one."""
+"""What a question asks for (a person, date, place, number or reason) and where text offers it."""
 
 from __future__ import annotations
 
