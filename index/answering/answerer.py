@@ -17,6 +17,7 @@ from index.answering.candidates import (
     terms_in,
 )
 from index.answering.cues import asks_why, gives_reason
+from index.answering.derivation import made_from
 from index.answering.dictionary import load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
@@ -145,6 +146,10 @@ class Answerer:
         if counts := [w for w in unknown if is_count(w)]:  # "the 3 reasons": it matches nothing
             question = replace(question, words=tuple(w for w in question.words if w not in counts))
             unknown = [w for w in unknown if w not in counts]
+        if made := {w: f for w in unknown if (f := made_from(w, self._passages.knows))}:
+            # "what caused the closure?" of a story saying "closed"; the model reads it as typed
+            question = replace(question, words=tuple(made.get(w, w) for w in question.words))
+            unknown = [w for w in unknown if w not in made]
         unknown = unknown[:MAX_CORRECTIONS]
         corrections = {word: close_word(self._passages, word, question.text) for word in unknown}
         # A name or a number that no article contains, and that is no misspelling of one it
