@@ -820,3 +820,12 @@ def test_a_slip_in_a_byline_or_an_outlets_name_is_read_as_the_name_and_says_so(n
     assert {f.value for f in outlet.facts} == {"Valley Wire"}
     assert outlet.corrected == "what has the Valley Wire published?"
     assert newsroom.ask("who is Zofia Brandtner?").facts == ()
+
+
+def test_a_word_spelt_right_in_lower_case_is_no_slip_from_a_byline(newsroom):
+    """ "mars" is a letter from Mara Okonjo's first name, and an English word: the question is
+    about the weather on Mars, which no story answers, not about her stories."""
+    answer = newsroom.ask("what's the weather on mars?")
+    assert answer.quotes == () and answer.facts == ()
+    assert answer.within == () and answer.corrected is None
+    assert newsroom.ask("who is mei linn?").facts[0].value == "Mei Lin"  # "mei" is her name

@@ -18,7 +18,7 @@ from index.answering.candidates import (
 )
 from index.answering.cues import asks_why, gives_reason
 from index.answering.derivation import made_from
-from index.answering.dictionary import load_word_list
+from index.answering.dictionary import is_english, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
     Question,
@@ -305,7 +305,9 @@ class Answerer:
         """The words of the question that name an author or an outlet ({word: (field, name,
         exact)}, as `PassageIndex.record_names`): a run of words in a byline or an outlet's
         name, one of which no passage holds ("the Valley Wire", though stories mention the
-        Sable Valley), or a slip from one ("Mei Linn")."""
+        Sable Valley), or a slip from one ("Mei Linn"). Not a word spelt right, typed in lower
+        case, and no more than a letter from a name: "what's the weather on mars?" asks
+        nothing of Mara Okonjo."""
         if not any(may_name(w, question.text) for w in unknown):
             return {}
         found = self._passages.record_names(
@@ -316,7 +318,7 @@ class Answerer:
         for at, word in enumerate((*question.words, "")):
             kind = found[word][0] if word in found else None
             if run and (at == own or kind is None or kind != found[run[0]][0]):
-                if any(w in unknown for w in run):
+                if any(w in unknown for w in run) and not all(_spelt_right(w, found) for w in run):
                     named |= {w: found[w] for w in run}
                 run = []
             if word in found:
@@ -404,6 +406,11 @@ def _told_name_slips(answer: Answer, slips: dict[str, str]) -> Answer:
     if answer.quotes or answer.facts:
         return replace(answer, corrected=text, suggestion=text)
     return replace(answer, suggestion=text)
+
+
+def _spelt_right(word: str, found: dict[str, tuple[str, str, bool]]) -> bool:
+    """True if a word read as a slip from a name is an English word typed in lower case."""
+    return not found[word][2] and word.islower() and is_english(word)
 
 
 def _carried_lighter(question: Question, weights: dict[str, float]) -> dict[str, float]:
