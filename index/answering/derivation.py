@@ -1,4 +1,4 @@
-"""A noun made from a verb ("closure", "payment", "deaths") read as the verb, if only it is held."""
+"""A noun the archive lacks ("closure", "deaths") read as the verb its stories use ("closed")."""
 
 from __future__ import annotations
 
