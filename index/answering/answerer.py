@@ -150,7 +150,9 @@ class Answerer:
             # "what caused the closure?" of a story saying "closed"; the model reads it as typed
             question = replace(question, words=tuple(made.get(w, w) for w in question.words))
             unknown = [w for w in unknown if w not in made]
-        unknown = unknown[:MAX_CORRECTIONS]
+        # A word only a headline holds ("storm", of a story whose text says "thunderstorms") is
+        # no slip and no subject the archive lacks: `candidates` searches the headlines for it
+        unknown = [w for w in unknown if not self._passages.headlines_hold(w)][:MAX_CORRECTIONS]
         corrections = {word: close_word(self._passages, word, question.text) for word in unknown}
         # A name or a number that no article contains, and that is no misspelling of one it
         # does, is a subject the archive does not cover: quoting the rest would mislead. But a
@@ -187,8 +189,15 @@ class Answerer:
 
     def candidates(self, question: Question) -> list[Candidate]:
         """Every quote worth considering, most likely to answer first."""
+        headlined = any(
+            not self._passages.knows(w) and self._passages.headlines_hold(w) for w in question.words
+        )
         passages = self._passages.search(
-            question.words, limit=DEPTH, filters=question.filters, beside=True
+            question.words,
+            limit=DEPTH,
+            filters=question.filters,
+            headline=STORY_HEADLINE if headlined else 0.0,
+            beside=True,
         )
         if not passages:
             return []

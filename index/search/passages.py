@@ -328,6 +328,13 @@ class PassageIndex:
             searcher = self._current_searcher()
             return not terms or any(searcher.doc_frequency("body", t) > 0 for t in terms)
 
+    def headlines_hold(self, word: str) -> bool:
+        """True if the word occurs in some article's headline (stop words do not count)."""
+        terms = terms_of(word)
+        with self._lock:
+            searcher = self._current_searcher()
+            return any(searcher.doc_frequency("title", t) > 0 for t in terms)
+
     def writes(self, word: str, sample: int = 50) -> bool:
         """True if a passage holding the word's index term writes it as typed, capitals and
         all ("AG", not the "age" whose stem it shares), of the first `sample` holding it."""
