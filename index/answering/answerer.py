@@ -29,6 +29,7 @@ from index.answering.question import (
 )
 from index.answering.quotes import Window, quote_text, with_antecedent
 from index.answering.ranker import Ranking, trained
+from index.answering.roles import names_holder, role_asked
 from index.answering.shorthand import is_acronym
 from index.answering.spelling import (
     MAX_CORRECTIONS,
@@ -39,6 +40,7 @@ from index.answering.spelling import (
     is_value,
     may_name,
 )
+from index.citation import Citation
 from index.filters import Filters
 from index.search.passages import Passage, PassageIndex
 from index.search.schema import term_spans, terms_of
@@ -50,6 +52,8 @@ STORY_HEADLINE = 1.0
 # How much a word a follow-up carries from the question it follows weighs beside its own
 # ("who pays for the bridge?", then "when is the vote?": the vote, of the bridge)
 CARRIED_SHARE = 0.5
+# Words of a role a quote must name its holder by to come before the quotes the model prefers
+ROLE_WORDS_ANSWERED = 2
 PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
 # "who wrote about the budget?": the bylines of up to this many stories, each found with at least
 # this share of the best one's search score
@@ -216,9 +220,13 @@ class Answerer:
             quotes = _choose(self._lede_first(asked, ranked), limit)
             return Answer(question, self._unmentioned(asked, quotes, ranked))
         sure = ranking.answerable.probability(_question_features(ranked))
-        if sure < ranking.answer_bar:
+        holder = self._role_holder(asked, ranked, sure >= ranking.answer_bar)
+        if sure < ranking.answer_bar and holder is None:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
+        if holder is not None:
+            holder.score = ranked[0].score
+            ranked = [holder] + [c for c in ranked if c is not holder]
         ranked = self._reason_first(asked, ranked)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
         quotes = _choose(self._lede_first(asked, likely), limit)
@@ -229,12 +237,28 @@ class Answerer:
     ) -> tuple[Quote, ...]:
         """Each quote with the words of the question that its story never uses, in its text,
         headings, headline or outlet's name: asked about the new fire chief and quoted the
-        story of the new police chief, the reader sees "fire" is not in it. The passages `read`
-        for the answer settle most words; the index is searched only for the rest."""
-        asked = {word: set(terms) for word in question.naming if (terms := terms_of(word))}
-        if not quotes or not asked:
+        story of the new police chief, the reader sees "fire" is not in it."""
+        if not quotes:
             return quotes
-        cited = {quote.citation.article_id: quote.citation for quote in quotes}
+        missing = self._never_said(
+            question, {q.citation.article_id: q.citation for q in quotes}, read
+        )
+        return tuple(
+            replace(quote, unmentioned=gone)
+            if (gone := missing[quote.citation.article_id])
+            else quote
+            for quote in quotes
+        )
+
+    def _never_said(
+        self, question: Question, cited: dict[str, Citation], read: list[Candidate]
+    ) -> dict[str, tuple[str, ...]]:
+        """{story: the words of the question it never uses} for each story `cited`. The
+        passages `read` for the answer settle most words; the index is searched only for the
+        rest."""
+        asked = {word: set(terms) for word in question.naming if (terms := terms_of(word))}
+        if not asked:
+            return dict.fromkeys(cited, ())
         seen = {
             story: set(terms_in(c.title) | terms_in(c.source or "")) for story, c in cited.items()
         }
@@ -249,12 +273,32 @@ class Answerer:
             found = self._passages.held_by(unsettled, set().union(*unsettled.values()))
             for story, held in found.items():
                 seen[story] |= held
-        shown = []
-        for quote in quotes:
-            story = seen[quote.citation.article_id]
-            missing = tuple(word for word, terms in asked.items() if not terms & story)
-            shown.append(replace(quote, unmentioned=missing) if missing else quote)
-        return tuple(shown)
+        return {
+            story: tuple(word for word, terms in asked.items() if not terms & held)
+            for story, held in seen.items()
+        }
+
+    def _role_holder(
+        self, question: Question, ranked: list[Candidate], answered: bool
+    ) -> Candidate | None:
+        """Asked who holds a role ("who is the transit general manager?"), the best quote
+        naming a person by it ("…, general manager Paul Ng said."), of a story using every
+        word of the question. The relevance model reads such an attribution as a sentence
+        about what was said, and would decline. When it would answer anyway, only a quote
+        naming the role by two words or more takes the first place ("Chief executive Nina
+        Vogel", before the lede naming Harlow Tech): one word ("author", "founder") names
+        too many people in a long article ("Leopold Kohr, author of the 1957 book …")."""
+        role = role_asked(question.text)
+        if role is None:
+            return None
+        fewest = ROLE_WORDS_ANSWERED if answered else min(len(role), ROLE_WORDS_ANSWERED)
+        for candidate in ranked:
+            if names_holder(candidate.text, role, fewest):
+                passage = candidate.passage
+                cited = {passage.article_id: passage.citation}
+                if not self._never_said(question, cited, ranked)[passage.article_id]:
+                    return candidate
+        return None
 
     def _weights(self, question: Question) -> dict[str, float]:
         """How much each of the question's index terms counts in a quote."""
