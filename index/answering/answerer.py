@@ -16,7 +16,7 @@ from index.answering.candidates import (
     story_asked_for,
     terms_in,
 )
-from index.answering.cues import asks_why, gives_reason
+from index.answering.cues import asks_why, gives_reason, tells_ahead
 from index.answering.derivation import made_from
 from index.answering.dictionary import is_english, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
@@ -220,13 +220,15 @@ class Answerer:
             quotes = _choose(self._lede_first(asked, ranked), limit)
             return Answer(question, self._unmentioned(asked, quotes, ranked))
         sure = ranking.answerable.probability(_question_features(ranked))
-        holder = self._role_holder(asked, ranked, sure >= ranking.answer_bar)
-        if sure < ranking.answer_bar and holder is None:
+        first = self._role_holder(asked, ranked, sure >= ranking.answer_bar) or self._next_step(
+            asked, ranked
+        )
+        if sure < ranking.answer_bar and first is None:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
-        if holder is not None:
-            holder.score = ranked[0].score
-            ranked = [holder] + [c for c in ranked if c is not holder]
+        if first is not None:
+            first.score = ranked[0].score
+            ranked = [first] + [c for c in ranked if c is not first]
         ranked = self._reason_first(asked, ranked)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
         quotes = _choose(self._lede_first(asked, likely), limit)
@@ -298,6 +300,28 @@ class Answerer:
                 cited = {passage.article_id: passage.citation}
                 if not self._never_said(question, cited, ranked)[passage.article_id]:
                     return candidate
+        return None
+
+    def _next_step(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
+        """Asked what comes next for a subject ("what's next for the levy?"), the first
+        paragraph after the lede that tells of something ahead ("the board would discuss next
+        steps at its Dec. 3 meeting"), of the best-quoted story whose headline names the
+        subject, else of the best quote's if it does, read from the index: it need not name
+        the subject again."""
+        asked = {t for word in question.next_of for t in terms_of(word)}
+        if not asked:
+            return None
+        best = ranked[0].passage
+        story = next(
+            (c.passage for c in ranked if asked <= terms_in(c.passage.citation.title)),
+            best if asked <= terms_in(best.text) else None,
+        )
+        if story is None:
+            return None
+        for passage in self._passages.paragraphs(story.article_id)[1:]:
+            if tells_ahead(passage.text):
+                read = lexical_candidates(question, [passage], self._weights(question))
+                return next((c for c in read if tells_ahead(c.text)), None)
         return None
 
     def _weights(self, question: Question) -> dict[str, float]:

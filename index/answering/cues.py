@@ -89,6 +89,10 @@ _AHEAD = re.compile(
     r"planned|planning|upcoming|next|tomorrow|later\s+this|takes?\s+effect)\b|\w'll\b",
     re.I,
 )
+# What was once ahead, and is no longer: "a levy that would have paid for a new school"
+_WOULD_HAVE = re.compile(r"\b(?:would|could|should|might)\s+(?:not\s+)?have\b", re.I)
+# A step fixed for a date: "Sentencing is set for Jan. 9", "a hearing is scheduled"
+_SET_FOR = re.compile(r"\b(?:is|are)\s+(?:set|slated|expected)\s+(?:for|to)\b", re.I)
 # A sentence dating something already past, whatever the story's date
 _BEHIND = re.compile(
     r"\b(?:ago|yesterday|last\s+(?:week|month|year|spring|summer|fall|autumn|winter)|"
@@ -150,6 +154,12 @@ def gives_reason(text: str, told: bool = False) -> bool:
     """True if the text holds words a reason is given with ("because", "after", "citing");
     `told`: or words telling what someone said ("said", "argued")."""
     return bool(_REASON.search(text) or (told and _TOLD.search(text)))
+
+
+def tells_ahead(text: str) -> bool:
+    """True if the text tells of something still ahead ("the board would discuss next steps
+    at its Dec. 3 meeting", "Sentencing is set for Jan. 9"); not "would have paid"."""
+    return bool(_AHEAD.search(_WOULD_HAVE.sub(" ", text)) or _SET_FOR.search(text))
 
 
 def answer_type(question: str) -> str | None:

@@ -172,6 +172,16 @@ _HAPPENED = re.compile(
     r"(?P<subject>[^?]+?)\s*\??\s*$",
     re.I,
 )
+# "what's next for the levy?", "what happens next with the bridge?", "what are the next steps
+# for the library?", "what happens to Heller next?": what a subject's story says comes next
+_NEXT_ASKED = re.compile(
+    r"^\s*what(?:['’]?s|\s+is|\s+are|\s+happens|\s+comes)\s+(?:the\s+)?next(?:\s+steps?)?\s+"
+    r"(?:for|with|in|on|to|about)\s+(?P<subject>[^?]+?)\s*\??\s*$|"
+    r"^\s*what\s+(?:happens|comes)\s+(?:to|with|for)\s+(?P<then>[^?]+?)\s+next\s*\??\s*$",
+    re.I,
+)
+# "happens" and "comes" only frame such a question: no story needs to hold them
+_NEXT_FRAME = re.compile(r"\b(?:happens|comes)\b(?=.*\bnext\b)", re.I)
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 # The words that frame a question rather than say what it is about: the measure "how" asks for
@@ -223,6 +233,16 @@ class Question:
         return tuple(w for w in self.words if w in named)
 
     @property
+    def next_of(self) -> tuple[str, ...]:
+        """The words naming a subject whose next step it asks for ("what's next for the
+        levy?"); none for any other question."""
+        asked = _NEXT_ASKED.match(_OPENING.sub("", self.text))
+        if asked is None:
+            return ()
+        named = set(_WORD.findall(asked["subject"] or asked["then"]))
+        return tuple(w for w in self.words if w in named)
+
+    @property
     def naming(self) -> tuple[str, ...]:
         """The words it asks about, as typed: its own (not those a follow-up carries), without
         the words that frame it ("how long", "right now", "is it true", "the last time")."""
@@ -268,7 +288,8 @@ def parse_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> Question:
     opened = _OPENING.sub("", rest)  # "and who wrote it?" asks what "who wrote it?" asks
     about = _asks_about(opened)
     skip = FILLER | _ABOUT_FILLER if about else FILLER
-    words = [w for w in _WORD.findall(_NEWS_OF.sub(" ", rest)) if _bare(w) not in skip]
+    searched = _NEXT_FRAME.sub(" ", _NEWS_OF.sub(" ", rest))
+    words = [w for w in _WORD.findall(searched) if _bare(w) not in skip]
     news_of = _NEWS_ASKED.search(rest) is not None
     bylines = not about and _BYLINES.search(opened) is not None
     return Question(

@@ -50,6 +50,10 @@ class StoryPassages:
         found = self._passages.paragraph(article_id, number)
         return self._cited([found])[0] if found else None
 
+    def paragraphs(self, article_id: str) -> list[Passage]:
+        """Every paragraph of an article the index holds, in order."""
+        return self._cited(self._passages.paragraphs(article_id))
+
     def _cited(self, found: list[Passage]) -> list[Passage]:
         """The passages with what the store knows of their citations."""
         ids = {p.article_id for p in found}

@@ -379,13 +379,17 @@ class PassageIndex:
 
     def paragraph(self, article_id: str, number: int) -> Passage | None:
         """One paragraph of an article (counted from 1), if the index holds it."""
+        return next((p for p in self.paragraphs(article_id) if p.paragraph == number), None)
+
+    def paragraphs(self, article_id: str) -> list[Passage]:
+        """Every paragraph of an article the index holds, in order."""
         with self._lock:
             searcher = self._current_searcher()
-            for docnum in searcher.document_numbers(article=article_id):
-                fields = searcher.stored_fields(docnum)
-                if fields["paragraph"] == number:
-                    return _passage_of(fields, 0.0)
-        return None
+            found = [
+                _passage_of(searcher.stored_fields(docnum), 0.0)
+                for docnum in searcher.document_numbers(article=article_id)
+            ]
+        return sorted(found, key=lambda p: p.paragraph)
 
     def weights(self, terms: Sequence[str]) -> dict[str, float]:
         """How telling each term is (its inverse document frequency in the passages' text)."""
