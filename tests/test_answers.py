@@ -757,6 +757,25 @@ def test_a_follow_up_asks_its_own_question_about_the_first_ones_subject(newsroom
     assert answer.quotes and words in answer.quotes[0].text
 
 
+def test_a_follow_up_of_frame_words_only_asks_about_the_first_questions_subject(archive):
+    """ "by how much?" was read alone by the relevance model, and declined (0.01)."""
+    fares = Article(
+        title="Bus fares to rise 25 cents in March",
+        key="fares",
+        paragraphs=(
+            Paragraph(
+                "Riverton Transit will raise its base bus fare from $1.75 to $2 on March 1, the "
+                "transit board decided Wednesday."
+            ),
+            Paragraph("Fares for seniors and riders with disabilities will stay at 85 cents."),
+        ),
+    )
+    archive.add([fares])
+    answer = archive.ask("by how much?", context="when do bus fares go up?")
+    assert answer.quotes
+    assert "from $1.75 to $2" in answer.quotes[0].text
+
+
 def test_a_follow_up_about_the_story_is_answered_from_its_record(newsroom):
     [fact] = newsroom.ask("who wrote that story?", context="who pays for the bridge?").facts
     assert fact.value == "Priya Raman" and "Harbor Bridge" in fact.citation.title

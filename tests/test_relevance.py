@@ -545,6 +545,16 @@ def test_a_follow_up_is_read_after_the_question_it_follows():
     assert own.words == ("vote", "pays", "bridge") and own.carried == ("pays", "bridge")
 
 
+@pytest.mark.parametrize(
+    "follow", ["by how much?", "for how long?", "since when?", "what else?", "by whom?"]
+)
+def test_a_follow_up_of_frame_words_only_is_read_after_the_question_it_follows(follow):
+    """ "by how much?" was read alone ("by" was a word of its own), and declined (0.01)."""
+    first = parse_question("when do bus fares go up?")
+    later = follow_up(parse_question(follow), first)
+    assert later.read_as == f"when do bus fares go up?\n{follow}"
+
+
 def test_a_quote_is_aligned_word_by_word_with_the_question(archive):
     """Each word asked about finds its likest token of the quote, read in context: a quote that
     says the same in other words aligns better than one that only shares a name."""

@@ -187,7 +187,8 @@ _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 # The words that frame a question rather than say what it is about: the measure "how" asks for
 # ("how long", "how big"), the kind of answer it wants ("what kind of", "what year", "what is
 # the name of", "what is it called"), when or whether it asks ("right now", "still", "is it
-# true", "the last time", "going to")
+# true", "the last time", "going to"), and a follow-up's "by how much?", "since when?", "what
+# else?"
 _FRAME = re.compile(
     r"\bhow\s+(long|big|old|far|often|soon|late|early|large|tall|high|deep|fast|quickly|wide|"
     r"small|hot|cold|bad|serious|close|heavy|expensive|strong|likely|severe)\b|"
@@ -195,11 +196,11 @@ _FRAME = re.compile(
     r"sort|name|names|nickname|term|percentage|percent|proportion|year|month|day|date|entity|"
     r"person|location|amount|number)\b|"
     r"\b(called|named|referred|known)(?:\s+(?:to|as))*\s*[?.!]*\s*$|"
-    r"\b(going)\s+to\b|\b(last|first|next)\s+(time)\b",
+    r"\b(going)\s+to\b|\b(last|first|next)\s+(time)\b|\b(since|until)\s+when\b",
     re.I,
 )
 _FRAMING = frozenset(
-    "now right still already ever yet again true really actually currently".split()
+    "now right still already ever yet again true really actually currently else exactly by".split()
 )
 
 
@@ -260,9 +261,9 @@ class Question:
     @property
     def read_as(self) -> str:
         """What the relevance model reads: the question; a follow-up with no words of its own
-        to ask about ("and what did they say?") after the question it follows."""
-        own = any(w not in self.carried for w in self.words)
-        return f"{self.earlier}\n{self.text}" if self.earlier and not own else self.text
+        to ask about ("and what did they say?", "by how much?", "for how long?", "since
+        when?") after the question it follows."""
+        return f"{self.earlier}\n{self.text}" if self.earlier and not self.naming else self.text
 
     def content_spans(self) -> list[tuple[int, int]]:
         """Where the words it asks about sit in `read_as` (question words and filler left out)."""
