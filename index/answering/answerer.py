@@ -220,9 +220,9 @@ class Answerer:
             quotes = _choose(self._lede_first(asked, ranked), limit)
             return Answer(question, self._unmentioned(asked, quotes, ranked))
         sure = ranking.answerable.probability(_question_features(ranked))
-        first = self._role_holder(asked, ranked, sure >= ranking.answer_bar) or self._next_step(
-            asked, ranked
-        )
+        first = self._role_holder(asked, ranked, sure >= ranking.answer_bar)
+        if first is None and sure >= ranking.nearest_bar:  # a story near enough to offer
+            first = self._next_step(asked, ranked)
         if sure < ranking.answer_bar and first is None:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
@@ -307,7 +307,7 @@ class Answerer:
         paragraph after the lede that tells of something ahead ("the board would discuss next
         steps at its Dec. 3 meeting"), of the best-quoted story whose headline names the
         subject, else of the best quote's if it does, read from the index: it need not name
-        the subject again."""
+        the subject again. Asked only of a story near enough to be offered as the nearest."""
         asked = {t for word in question.next_of for t in terms_of(word)}
         if not asked:
             return None

@@ -172,16 +172,19 @@ _HAPPENED = re.compile(
     r"(?P<subject>[^?]+?)\s*\??\s*$",
     re.I,
 )
-# "what's next for the levy?", "what happens next with the bridge?", "what are the next steps
-# for the library?", "what happens to Heller next?": what a subject's story says comes next
+# "what's next for the levy?", "what happens now with the bridge?", "what are the next steps
+# for the library?", "what happens to Heller next?", "what will the city do now?": what a
+# subject's story says comes next
 _NEXT_ASKED = re.compile(
-    r"^\s*what(?:['’]?s|\s+is|\s+are|\s+happens|\s+comes)\s+(?:the\s+)?next(?:\s+steps?)?\s+"
-    r"(?:for|with|in|on|to|about)\s+(?P<subject>[^?]+?)\s*\??\s*$|"
-    r"^\s*what\s+(?:happens|comes)\s+(?:to|with|for)\s+(?P<then>[^?]+?)\s+next\s*\??\s*$",
+    r"^\s*what(?:['’]?s|\s+is|\s+are|\s+happens|\s+comes)\s+(?:the\s+)?(?:next|now)"
+    r"(?:\s+steps?)?\s+(?:for|with|in|on|to|about)\s+(?P<subject>[^?]+?)\s*\??\s*$|"
+    r"^\s*what\s+(?:happens|comes)\s+(?:to|with|for)\s+(?P<then>[^?]+?)\s+(?:next|now)\s*\??\s*$|"
+    r"^\s*what\s+(?:will|would|does|do|is|are)\s+(?P<actor>[^?]+?)\s+(?:do|doing)\s+"
+    r"(?:now|next)\s*\??\s*$",
     re.I,
 )
 # "happens" and "comes" only frame such a question: no story needs to hold them
-_NEXT_FRAME = re.compile(r"\b(?:happens|comes)\b(?=.*\bnext\b)", re.I)
+_NEXT_FRAME = re.compile(r"\b(?:happens|comes)\b(?=.*\b(?:next|now)\b)", re.I)
 # A question to be answered yes or no states a claim: "is the transit pass $75 a month?"
 _CLAIM = re.compile(rf"^\s*({_AUXILIARIES})\b|\bis\s+it\s+true\b", re.I)
 # The words that frame a question rather than say what it is about: the measure "how" asks for
@@ -240,7 +243,7 @@ class Question:
         asked = _NEXT_ASKED.match(_OPENING.sub("", self.text))
         if asked is None:
             return ()
-        named = set(_WORD.findall(asked["subject"] or asked["then"]))
+        named = set(_WORD.findall(asked["subject"] or asked["then"] or asked["actor"]))
         return tuple(w for w in self.words if w in named)
 
     @property
