@@ -757,6 +757,26 @@ def test_a_follow_up_asks_its_own_question_about_the_first_ones_subject(newsroom
     assert answer.quotes and words in answer.quotes[0].text
 
 
+def test_a_verb_asked_in_its_base_form_is_found_in_its_past_form(archive):
+    """ "write" and "wrote" were two index terms: the story "never mentioned" "write"."""
+    cleanup = Article(
+        title="Volunteers clear 2 tons of trash from the Sable River",
+        key="cleanup",
+        paragraphs=(
+            Paragraph("The river cleanup drew 300 volunteers on Saturday."),
+            Paragraph("Mayor Ellen Park wrote a letter thanking the volunteers."),
+            Paragraph("Mayor Ellen Park said the city would hold another cleanup in May."),
+        ),
+    )
+    archive.add([cleanup])
+    answer = archive.ask("what did the mayor write to the volunteers?")
+    assert answer.quotes
+    top = answer.quotes[0]
+    assert "wrote a letter" in top.text
+    assert top.unmentioned == ()
+    assert "wrote" in [top.text[s:e] for s, e in top.highlights]
+
+
 def test_a_follow_up_of_frame_words_only_asks_about_the_first_questions_subject(archive):
     """ "by how much?" was read alone by the relevance model, and declined (0.01)."""
     fares = Article(

@@ -44,6 +44,16 @@ def test_a_months_abbreviation_is_its_name_and_a_lone_digit_is_kept():
     assert terms_of("APR and Sep") == ["apr", "sep"]  # words of their own too: not months here
 
 
+def test_an_irregular_verbs_past_forms_are_its_base_form():
+    """The stemmer reads "write" and "writing" as one, but "wrote" and "written" as words of
+    their own: "when did she write it?" never met "she wrote it"."""
+    assert terms_of("wrote written writes") == terms_of("write write writing")
+    assert terms_of("paid stole won fled") == terms_of("pay steal win flee")
+    assert terms_of("Sold") == terms_of("sells")
+    assert terms_of("left found saw") == ["left", "found", "saw"]  # words of their own too
+    assert terms_of("made took") == ["made", "took"]  # the commonest: in every story
+
+
 def test_an_index_opened_by_another_version_of_the_code_reads_its_analyzer_afresh():
     """The schema Whoosh keeps in the index holds no analysis code: an index written before a
     change of the analyzer is read with the code's own (and one written after, by older code)."""

@@ -9,14 +9,9 @@ from index.answering.candidates import (
     DEPTH,
     Candidate,
     answerable,
-    is_lede,
     lexical_candidates,
     rank,
-    reason_of,
-    story_asked_for,
-    terms_in,
 )
-from index.answering.cues import asks_why, gives_reason, tells_ahead
 from index.answering.derivation import made_from
 from index.answering.dictionary import is_english, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
@@ -29,7 +24,7 @@ from index.answering.question import (
 )
 from index.answering.quotes import Window, quote_text, with_antecedent
 from index.answering.ranker import Ranking, trained
-from index.answering.roles import names_holder, role_asked
+from index.answering.reading import StoryReading
 from index.answering.shorthand import is_acronym
 from index.answering.spelling import (
     MAX_CORRECTIONS,
@@ -40,7 +35,6 @@ from index.answering.spelling import (
     is_value,
     may_name,
 )
-from index.citation import Citation
 from index.filters import Filters
 from index.search.passages import Passage, PassageIndex
 from index.search.schema import term_spans, terms_of
@@ -49,11 +43,6 @@ from index.search.schema import term_spans, terms_of
 # story?"): its headline weighs as much as its text, so a story that mentions the library in
 # passing does not take the place of the one about it
 STORY_HEADLINE = 1.0
-# How much a word a follow-up carries from the question it follows weighs beside its own
-# ("who pays for the bridge?", then "when is the vote?": the vote, of the bridge)
-CARRIED_SHARE = 0.5
-# Words of a role a quote must name its holder by to come before the quotes the model prefers
-ROLE_WORDS_ANSWERED = 2
 PEER_GAP = 1.0  # articles whose best quote scores within this of the top one (logits) take turns
 # "who wrote about the budget?": the bylines of up to this many stories, each found with at least
 # this share of the best one's search score
@@ -76,6 +65,7 @@ class Answerer:
         semantic: bool = True,
     ):
         self._passages = passages
+        self._reading = StoryReading(passages)
         self._ranking = ranking or trained()
         self._encoder = (encoder or shared_encoder()) if semantic else None
 
@@ -205,7 +195,7 @@ class Answerer:
         )
         if not passages:
             return []
-        found = lexical_candidates(question, passages, self._weights(question))
+        found = lexical_candidates(question, passages, self._reading.weights(question))
         return rank(question, found, self._ranking, self._encoder)
 
     def _decide(
@@ -217,21 +207,21 @@ class Answerer:
             return Answer(question, ())
         ranking = self._ranking
         if self._encoder is None:  # the lexical stage alone ranks, for comparison; it never refuses
-            quotes = _choose(self._lede_first(asked, ranked), limit)
+            quotes = _choose(self._reading.lede_first(asked, ranked), limit)
             return Answer(question, self._unmentioned(asked, quotes, ranked))
         sure = ranking.answerable.probability(_question_features(ranked))
-        first = self._role_holder(asked, ranked, sure >= ranking.answer_bar)
+        first = self._reading.role_holder(asked, ranked, sure >= ranking.answer_bar)
         if first is None and sure >= ranking.nearest_bar:  # a story near enough to offer
-            first = self._next_step(asked, ranked)
+            first = self._reading.next_step(asked, ranked)
         if sure < ranking.answer_bar and first is None:
             near = ranked[0].passage.citation if sure >= ranking.nearest_bar else None
             return Answer(question, (), confidence=sure, nearest=near)
         if first is not None:
             first.score = ranked[0].score
             ranked = [first] + [c for c in ranked if c is not first]
-        ranked = self._reason_first(asked, ranked)
+        ranked = self._reading.reason_first(asked, ranked)
         likely = [c for c in ranked if c.score >= ranked[0].score - ranking.quote_gap]
-        quotes = _choose(self._lede_first(asked, likely), limit)
+        quotes = _choose(self._reading.lede_first(asked, likely), limit)
         return Answer(question, self._unmentioned(asked, quotes, ranked), confidence=sure)
 
     def _unmentioned(
@@ -242,7 +232,7 @@ class Answerer:
         story of the new police chief, the reader sees "fire" is not in it."""
         if not quotes:
             return quotes
-        missing = self._never_said(
+        missing = self._reading.never_said(
             question, {q.citation.article_id: q.citation for q in quotes}, read
         )
         return tuple(
@@ -251,130 +241,6 @@ class Answerer:
             else quote
             for quote in quotes
         )
-
-    def _never_said(
-        self, question: Question, cited: dict[str, Citation], read: list[Candidate]
-    ) -> dict[str, tuple[str, ...]]:
-        """{story: the words of the question it never uses} for each story `cited`. The
-        passages `read` for the answer settle most words; the index is searched only for the
-        rest."""
-        asked = {word: set(terms) for word in question.naming if (terms := terms_of(word))}
-        if not asked:
-            return dict.fromkeys(cited, ())
-        seen = {
-            story: set(terms_in(c.title) | terms_in(c.source or "")) for story, c in cited.items()
-        }
-        for candidate in read:
-            passage = candidate.passage
-            if passage.article_id in seen:
-                texts = (passage.text, passage.heading or "", *passage.beside)
-                seen[passage.article_id].update(*map(terms_in, texts))
-        terms = set().union(*asked.values())
-        unsettled = {story: terms - held for story, held in seen.items() if terms - held}
-        if unsettled:
-            found = self._passages.held_by(unsettled, set().union(*unsettled.values()))
-            for story, held in found.items():
-                seen[story] |= held
-        return {
-            story: tuple(word for word, terms in asked.items() if not terms & held)
-            for story, held in seen.items()
-        }
-
-    def _role_holder(
-        self, question: Question, ranked: list[Candidate], answered: bool
-    ) -> Candidate | None:
-        """Asked who holds a role ("who is the transit general manager?"), the best quote
-        naming a person by it ("…, general manager Paul Ng said."), of a story using every
-        word of the question. The relevance model reads such an attribution as a sentence
-        about what was said, and would decline. When it would answer anyway, only a quote
-        naming the role by two words or more takes the first place ("Chief executive Nina
-        Vogel", before the lede naming Harlow Tech): one word ("author", "founder") names
-        too many people in a long article ("Leopold Kohr, author of the 1957 book …")."""
-        role = role_asked(question.text)
-        if role is None:
-            return None
-        fewest = ROLE_WORDS_ANSWERED if answered else min(len(role), ROLE_WORDS_ANSWERED)
-        for candidate in ranked:
-            if names_holder(candidate.text, role, fewest):
-                passage = candidate.passage
-                cited = {passage.article_id: passage.citation}
-                if not self._never_said(question, cited, ranked)[passage.article_id]:
-                    return candidate
-        return None
-
-    def _next_step(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
-        """Asked what comes next for a subject ("what's next for the levy?"), the first
-        paragraph after the lede that tells of something ahead ("the board would discuss next
-        steps at its Dec. 3 meeting"), of the best-quoted story whose headline names the
-        subject, else of the best quote's if it does, read from the index: it need not name
-        the subject again. Asked only of a story near enough to be offered as the nearest."""
-        asked = {t for word in question.next_of for t in terms_of(word)}
-        if not asked:
-            return None
-        best = ranked[0].passage
-        story = next(
-            (c.passage for c in ranked if asked <= terms_in(c.passage.citation.title)),
-            best if asked <= terms_in(best.text) else None,
-        )
-        if story is None:
-            return None
-        for passage in self._passages.paragraphs(story.article_id)[1:]:
-            if tells_ahead(passage.text):
-                read = lexical_candidates(question, [passage], self._weights(question))
-                return next((c for c in read if tells_ahead(c.text)), None)
-        return None
-
-    def _weights(self, question: Question) -> dict[str, float]:
-        """How much each of the question's index terms counts in a quote."""
-        terms = list(dict.fromkeys(t for word in question.words for t in terms_of(word)))
-        return _carried_lighter(question, self._passages.weights(terms))
-
-    def _reason_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
-        """Asked why, when the best quote is its story's whole lede and gives no reason, the
-        quote of that story that gives one comes first, with the lede's score (`reason_of`): a
-        lede says what happened ("The library will close on Sundays"), a later paragraph why;
-        often the next one, in words of its own ("The decision came after a water main
-        break"), read from the index when the search did not find it. Not a window of a long
-        opening paragraph (an encyclopedia's), which answers in its own way."""
-        best = ranked[0]
-        if not asks_why(question.text) or not is_lede(best) or gives_reason(best.text):
-            return ranked
-        story, number = best.passage.article_id, best.passage.paragraph + 1
-        following = next(
-            (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == number),
-            None,
-        )
-        if following is None and gives_reason(best.passage.beside[1], told=True):
-            passage = self._passages.paragraph(story, number)
-            read = (
-                lexical_candidates(question, [passage], self._weights(question)) if passage else []
-            )
-            following = next((c for c in read if gives_reason(c.text, told=True)), None)
-        reason = reason_of(ranked, following)
-        if reason is None:
-            return ranked
-        reason.score = best.score
-        return [reason] + [c for c in ranked if c is not reason]
-
-    def _lede_first(self, question: Question, ranked: list[Candidate]) -> list[Candidate]:
-        """Asked for the news of a subject ("the latest on the bridge", "library hours"), that
-        story's first paragraph first (`story_asked_for`), read from the index if no quote of
-        it was found: a news story's lede says what happened."""
-        story = story_asked_for(question, ranked)
-        if story is None:
-            return ranked
-        lede = next(
-            (c for c in ranked if c.passage.article_id == story and c.passage.paragraph == 1), None
-        )
-        if lede is None:
-            first = self._passages.stories(Filters(article=story), limit=1)
-            read = [p for p in first if p.paragraph == 1]
-            windows = lexical_candidates(question, read, self._weights(question))
-            if not windows:
-                return ranked
-            lede = windows[0]
-        lede.score = ranked[0].score
-        return [lede] + [c for c in ranked if c is not lede]
 
     def _record_names(
         self, question: Question, unknown: list[str]
@@ -488,16 +354,6 @@ def _told_name_slips(answer: Answer, slips: dict[str, str]) -> Answer:
 def _spelt_right(word: str, found: dict[str, tuple[str, str, bool]]) -> bool:
     """True if a word read as a slip from a name is an English word typed in lower case."""
     return not found[word][2] and word.islower() and is_english(word)
-
-
-def _carried_lighter(question: Question, weights: dict[str, float]) -> dict[str, float]:
-    """A follow-up's own words say what it asks; those it carries from the question it follows
-    say what about, and weigh `CARRIED_SHARE` of their weight."""
-    if not question.carried:
-        return weights
-    carried = {t for word in question.carried for t in terms_of(word)}
-    own = {t for word in question.words if word not in question.carried for t in terms_of(word)}
-    return {t: w * CARRIED_SHARE if t in carried - own else w for t, w in weights.items()}
 
 
 def _question_features(ranked: list[Candidate]) -> dict[str, float]:

@@ -16,8 +16,8 @@ _FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "
 TERMS_KEPT = 200_000  # words whose index terms an analyzer remembers
 # The version of the text analysis, kept beside the index: bumped whenever the terms a text
 # gives change, so that an index built before is rebuilt (2: months' abbreviations read as
-# their names, lone digits kept)
-ANALYSIS = 2
+# their names, lone digits kept; 3: irregular verbs read as their base form)
+ANALYSIS = 3
 _UNKNOWN = object()
 WORD_PATTERN = r"\w+(?:[.'&]\w+)*"
 
@@ -62,6 +62,38 @@ _MONTH_NAMES = {
 }
 
 
+class IrregularVerbFilter(analysis.Filter):
+    """An irregular verb's past forms are its base form, which the stemmer cannot find:
+    "when did she write it?" meets "she wrote it", "who won?" meets "will win"."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = _IRREGULAR.get(token.text, token.text)
+            yield token
+
+
+# base: its past forms, for the verbs news asks about ("who won?", "how much was paid?", "who
+# wrote it?"). Not the commonest verbs ("made", "took", "known", "came", "held", "told"):
+# matching them in every story gave a question about another archive more near misses
+# (xquad.en's on new_wiki's, 9.4% → 9.9% given a quote). Nor forms that are words of their
+# own too ("found", "left", "saw", "lay", "rose", "felt", "fell", "bit", "ground", "sat").
+_IRREGULAR = {
+    past: base
+    for line in """
+    build built; buy bought; catch caught; choose chose chosen; dig dug; drive drove driven;
+    eat ate eaten; fight fought; flee fled; fly flew flown; forbid forbade forbidden;
+    forget forgot forgotten; forgive forgave forgiven; freeze froze frozen; hang hung;
+    hide hid hidden; lend lent; lose lost; pay paid; ride rode ridden; seek sought; sell sold;
+    shake shook shaken; shoot shot; sing sang sung; sink sank sunk; speak spoke spoken;
+    spend spent; steal stole stolen; strike struck stricken; swear swore sworn;
+    swim swam swum; teach taught; throw threw thrown; wear wore worn; win won;
+    withdraw withdrew withdrawn; write wrote written
+    """.split(";")
+    for base, *pasts in [line.split()]
+    for past in pasts
+}
+
+
 class LoneLetterFilter(analysis.Filter):
     """Drops words of one letter; keeps a lone digit ("District 4", "Dec. 8")."""
 
@@ -76,10 +108,12 @@ class LoneLetterFilter(analysis.Filter):
 
 def text_analyzer() -> analysis.Analyzer:
     """Words folded (case, accents, curly quotes), months' abbreviations read as their names,
-    one-letter words and stop words dropped (not digits), English stems."""
+    irregular verbs as their base form, one-letter words and stop words dropped (not digits),
+    English stems."""
     return (
         name_analyzer()
         | MonthFilter()
+        | IrregularVerbFilter()
         | LoneLetterFilter()
         | analysis.StopFilter(minsize=1)
         | analysis.StemFilter(cachesize=100_000)
