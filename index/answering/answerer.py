@@ -210,7 +210,9 @@ class Answerer:
             quotes = _choose(self._reading.lede_first(asked, ranked), limit)
             return Answer(question, self._unmentioned(asked, quotes, ranked))
         sure = ranking.answerable.probability(_question_features(ranked))
-        first = self._reading.role_holder(asked, ranked, sure >= ranking.answer_bar)
+        first = self._reading.role_holder(
+            asked, ranked, sure >= ranking.answer_bar
+        ) or self._reading.game_result(asked, ranked)
         if first is None and sure >= ranking.nearest_bar:  # a story near enough to offer
             first = self._reading.next_step(asked, ranked)
         if sure < ranking.answer_bar and first is None:

@@ -93,6 +93,18 @@ _AHEAD = re.compile(
 _WOULD_HAVE = re.compile(r"\b(?:would|could|should|might)\s+(?:not\s+)?have\b", re.I)
 # A step fixed for a date: "Sentencing is set for Jan. 9", "a hearing is scheduled"
 _SET_FOR = re.compile(r"\b(?:is|are)\s+(?:set|slated|expected)\s+(?:for|to)\b", re.I)
+# A game's result asked: "what was the final score?", "who won the bayview game?"
+_RESULT_ASKED = re.compile(
+    r"\bwhat\s+(?:was|is|were)\s+the\s+(?:final\s+)?score\b|"
+    r"\bwho\s+won\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:game|match)\b",
+    re.I,
+)
+_SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
+_RESULT = re.compile(
+    r"\b(?:beat|beats|defeated|defeats|lost|loses|won|wins|topped|tops|edged|edges|routed|"
+    r"downed|blanked|rallied|held\s+off)\b",
+    re.I,
+)
 # A sentence dating something already past, whatever the story's date
 _BEHIND = re.compile(
     r"\b(?:ago|yesterday|last\s+(?:week|month|year|spring|summer|fall|autumn|winter)|"
@@ -160,6 +172,18 @@ def tells_ahead(text: str) -> bool:
     """True if the text tells of something still ahead ("the board would discuss next steps
     at its Dec. 3 meeting", "Sentencing is set for Jan. 9"); not "would have paid"."""
     return bool(_AHEAD.search(_WOULD_HAVE.sub(" ", text)) or _SET_FOR.search(text))
+
+
+def asks_result(question: str) -> bool:
+    """True if the question asks a game's result ("what was the final score?", "who won the
+    bayview game?")."""
+    return bool(_RESULT_ASKED.search(question))
+
+
+def tells_result(text: str) -> bool:
+    """True if the text tells a game's result: a score, and a verb saying who won ("The Bears
+    lost 24-17 to the Kingston Knights"); not a vote ("voted 6-1")."""
+    return bool(_SCORE.search(text) and _RESULT.search(text))
 
 
 def answer_type(question: str) -> str | None:

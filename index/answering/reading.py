@@ -1,6 +1,6 @@
 """Reading on in the stories a question's quotes come from: the words a story never uses, and
-the quote some questions want first (the reason, the lede, the role's holder, the next step),
-read from the index when the search did not find it."""
+the quote some questions want first (the reason, the lede, the role's holder, the next step,
+a game's result), read from the index when the search did not find it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from index.answering.candidates import (
     story_asked_for,
     terms_in,
 )
-from index.answering.cues import asks_why, gives_reason, tells_ahead
+from index.answering.cues import asks_result, asks_why, gives_reason, tells_ahead, tells_result
 from index.answering.question import Question
 from index.answering.roles import names_holder, role_asked
 from index.citation import Citation
@@ -25,6 +25,8 @@ from index.search.schema import terms_of
 CARRIED_SHARE = 0.5
 # Words of a role a quote must name its holder by to come before the quotes the model prefers
 ROLE_WORDS_ANSWERED = 2
+RESULT_STORIES = 3  # asked a game's result, the best-quoted stories read for one
+_RESULT_WORDS = frozenset("final score scores won win wins".split())  # what a result answers
 
 
 class StoryReading:
@@ -103,6 +105,33 @@ class StoryReading:
             if tells_ahead(passage.text):
                 read = lexical_candidates(question, [passage], self.weights(question))
                 return next((c for c in read if tells_ahead(c.text)), None)
+        return None
+
+    def game_result(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
+        """Asked a game's result ("what was the final score?"), the best quote telling one (a
+        score and who won: "The Bayview Bears lost 24-17 to the Kingston Knights"), else the
+        first paragraph telling one of the best-quoted stories, read from the index; only of
+        a story that uses every other word of the question ("the first match" is no game its
+        story tells of)."""
+        if not asks_result(question.text):
+            return None
+        cited = {c.passage.article_id: c.passage.citation for c in reversed(ranked)}
+        missing = self.never_said(question, cited, ranked)
+        about = [  # the stories that use every word of the question but those asking a result
+            story
+            for story in dict.fromkeys(c.passage.article_id for c in ranked)
+            if not {w.lower() for w in missing[story]} - _RESULT_WORDS
+        ]
+        told = next(
+            (c for c in ranked if c.passage.article_id in about and tells_result(c.text)), None
+        )
+        if told is not None:
+            return told
+        for story in about[:RESULT_STORIES]:
+            for passage in self._passages.paragraphs(story):
+                if tells_result(passage.text):
+                    read = lexical_candidates(question, [passage], self.weights(question))
+                    return next((c for c in read if tells_result(c.text)), None)
         return None
 
     def weights(self, question: Question) -> dict[str, float]:
