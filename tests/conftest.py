@@ -17,6 +17,7 @@ import pytest
 
 from bot.cli import main
 from index.archive import Archive
+from index.article import Article, Paragraph
 from index.feedback.store import FeedbackStore
 from index.ingest.sources import ingest
 
@@ -32,6 +33,18 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "corpus" / "lavrov-meet-the-press.txt"
 
 T = TypeVar("T")
+
+
+def story(title: str, key: str, *paragraphs: str, source: str, published: str) -> Article:
+    """An article written for a test, one paragraph to each string, linked by its key."""
+    return Article(
+        title=title,
+        source=source,
+        key=key,
+        published=published,
+        url=f"https://example.org/{key}",
+        paragraphs=tuple(map(Paragraph, paragraphs)),
+    )
 
 
 def assert_verbatim(quote: str, source: str) -> None:

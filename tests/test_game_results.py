@@ -6,19 +6,12 @@ from __future__ import annotations
 import pytest
 
 from index.answering.cues import asks_result, tells_result
-from index.article import Article, Paragraph
-from tests.conftest import assert_verbatim
+from index.article import Article
+from tests.conftest import assert_verbatim, story
 
 
 def _story(title: str, key: str, *paragraphs: str) -> Article:
-    return Article(
-        title=title,
-        source="Bayview Herald",
-        key=key,
-        published="2026-11-24",
-        url=f"https://example.org/{key}",
-        paragraphs=tuple(map(Paragraph, paragraphs)),
-    )
+    return story(title, key, *paragraphs, source="Bayview Herald", published="2026-11-24")
 
 
 GAME = _story(

@@ -3,19 +3,12 @@ tests, in a real archive."""
 
 from __future__ import annotations
 
-from index.article import Article, Paragraph
-from tests.conftest import assert_verbatim
+from index.article import Article
+from tests.conftest import assert_verbatim, story
 
 
 def _story(title: str, key: str, *paragraphs: str) -> Article:
-    return Article(
-        title=title,
-        source="Northfield Daily",
-        key=key,
-        published="2026-10-14",
-        url=f"https://example.org/{key}",
-        paragraphs=tuple(map(Paragraph, paragraphs)),
-    )
+    return story(title, key, *paragraphs, source="Northfield Daily", published="2026-10-14")
 
 
 # Its text says "thunderstorms", never "storm"
