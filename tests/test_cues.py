@@ -150,6 +150,9 @@ def test_without_the_storys_date_a_year_is_not_placed():
         ("what prompted the bridge vote delay?", True),
         ("what was the main reason for the strike?", True),
         ("for what reason did the council resign?", True),
+        ("what did quinlan die of?", True),  # a death's cause
+        ("how did the former mayor die?", True),
+        ("when did quinlan die?", False),
         ("what is the plan?", False),
         ("when will the library close?", False),
         ("who caused a stir at the meeting?", False),
@@ -166,6 +169,7 @@ def test_a_question_asking_why(question, why):
         ("He blamed a 12 percent cut in state aid.", False, True),
         ("Walsh voted no, saying Sunday is the only day families can visit.", False, True),
         ("Members wanted more time to review the report.", False, True),
+        ("Her family said she died of complications from pneumonia.", False, True),
         ("The library will close on Sundays starting in January.", False, False),
         ("The council postponed its vote on Tuesday, officials said.", False, False),
         ("Greer said the fee would be passed on to tenants.", True, True),

@@ -177,3 +177,26 @@ def test_a_paragraph_is_read_by_its_story_and_number(archive):
     assert passage.text == SCHOOLS.paragraphs[2].text
     assert passage.citation.title == SCHOOLS.title
     assert archive.passages.paragraph(story, 9) is None
+
+
+def test_asked_how_someone_died_the_cause_comes_before_the_obituarys_lede(archive):
+    obituary = Article(
+        title="Longtime Bayview teacher Martha Quinlan dies at 88",
+        key="obituary",
+        paragraphs=tuple(
+            map(
+                Paragraph,
+                (
+                    "Martha Quinlan, who taught English at Bayview High School for 41 years, "
+                    "died Saturday at her home. She was 88.",
+                    "Her family said she died of complications from pneumonia.",
+                    "Quinlan was born in 1938 in Duluth, Minnesota.",
+                ),
+            )
+        ),
+    )
+    archive.add([obituary, SCHOOLS])
+    for question in ("what did quinlan die of?", "how did martha quinlan die?"):
+        top = _top(archive, question, obituary)
+        assert top.paragraph == 2, question
+    assert _top(archive, "when did quinlan die?", obituary).paragraph == 1

@@ -136,21 +136,23 @@ _ONE_DATE = re.compile(r"[\s,.]*(?:\d{1,2}(?:st|nd|rd|th)?[\s,.]*)?")
 
 
 # A question asking why: "why did the mayor veto it?", "what caused the closure?", "what was the
-# reason for the delay?", "how come the library is closing?"
+# reason for the delay?", "how come the library is closing?", and a death's cause: "what did
+# she die of?", "how did he die?"
 _WHY_ASKED = re.compile(
     r"\bwhy\b|\bhow\s+come\b|\bfor\s+what\s+reasons?\b|\bwhat\s+(?:is|was|are|were)\s+the\s+"
     r"(?:\w+\s+)?(?:reasons?|causes?|motives?|rationale)\b|\bwhat\s+(?:caused|prompted|led\s+to|"
-    r"triggered|sparked|drove)\b",
+    r"triggered|sparked|drove)\b|\bwhat\s+did\s+.+\s+die\s+(?:of|from)\b|\bhow\s+did\s+.+\s+die\b",
     re.I,
 )
 # Words a news sentence gives a reason with: "because", "due to", "after a water main break",
-# "citing", "blamed a cut in state aid", "voted no, saying …", "in order to", "to review"
+# "citing", "blamed a cut in state aid", "voted no, saying …", "in order to", "to review", and
+# a death's cause: "died of complications from pneumonia"
 _REASON = re.compile(
     r"\b(?:because|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|in\s+order\s+to|so\s+that|"
     r"after|amid|following|citing|cited|cites|blamed|blames|blaming|saying|reasons?|caused|causes|"
     r"prompted|led\s+to|concerns?\s+(?:about|over|that)|fears?\s+(?:of|that)|in\s+response\s+to|"
     r"to\s+(?:allow|give|avoid|prevent|protect|save|keep|make|ensure|review|study|reduce|cut|pay|"
-    r"cover|meet|address))\b",
+    r"cover|meet|address)|died\s+(?:of|from)|killed\s+by)\b",
     re.I,
 )
 # And those it tells someone's reasons with: "Greer said the fee would be passed on to tenants"
