@@ -4,6 +4,8 @@ a game's result), read from the index when the search did not find it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from index.answering.candidates import (
     Candidate,
     is_lede,
@@ -17,7 +19,7 @@ from index.answering.question import Question
 from index.answering.roles import names_holder, role_asked
 from index.citation import Citation
 from index.filters import Filters
-from index.search.passages import PassageIndex
+from index.search.passages import Passage, PassageIndex
 from index.search.schema import terms_of
 
 # How much a word a follow-up carries from the question it follows weighs beside its own
@@ -101,11 +103,9 @@ class StoryReading:
         )
         if story is None:
             return None
-        for passage in self._passages.paragraphs(story.article_id)[1:]:
-            if tells_ahead(passage.text):
-                read = lexical_candidates(question, [passage], self.weights(question))
-                return next((c for c in read if tells_ahead(c.text)), None)
-        return None
+        return self._first_telling(
+            question, self._passages.paragraphs(story.article_id)[1:], tells_ahead
+        )
 
     def game_result(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
         """Asked a game's result ("what was the final score?"), the best quote telling one (a
@@ -128,10 +128,21 @@ class StoryReading:
         if told is not None:
             return told
         for story in about[:RESULT_STORIES]:
-            for passage in self._passages.paragraphs(story):
-                if tells_result(passage.text):
-                    read = lexical_candidates(question, [passage], self.weights(question))
-                    return next((c for c in read if tells_result(c.text)), None)
+            found = self._first_telling(question, self._passages.paragraphs(story), tells_result)
+            if found is not None:
+                return found
+        return None
+
+    def _first_telling(
+        self, question: Question, paragraphs: list[Passage], tells: Callable[[str], bool]
+    ) -> Candidate | None:
+        """The first quote of these paragraphs, in order, of which `tells` holds."""
+        for passage in paragraphs:
+            if tells(passage.text):
+                read = lexical_candidates(question, [passage], self.weights(question))
+                found = next((c for c in read if tells(c.text)), None)
+                if found is not None:
+                    return found
         return None
 
     def weights(self, question: Question) -> dict[str, float]:
