@@ -26,9 +26,14 @@ article. The archive is whole either way: a question is asked of every article.
    other set's archive at FALSE_ANSWERS of the training half. The held-out half's figures
    go into the file's notes, and the held-out trade-off between false answers and ans@1 is
    printed.
+4. Near misses, the out-of-archive questions a newsroom's own archive gets: each set's articles
+   with every other paragraph left out, asked the questions whose answer is left out (and in no
+   candidate). They teach the no-answer decision too (`--without-near-misses`: not), and
+   their held-out share given a quote is reported; the bar stays set as in 3.
 
 `--rows` keeps the labelled candidates of steps 1-3 in a pickle; `--refit` fits again from it
-(the full stage's rows were chosen by the lexical stage of the run that made them).
+(the full stage's rows were chosen by the lexical stage of the run that made them; rows kept
+before near misses were gathered have none).
 `--dry-run` reports without writing ranker.json. `--without` leaves features out of every
 model. To try a new feature: compute it, add it to its list here, gather with `--rows`, then
 refit from those rows with and without it (`--refit --dry-run --without NAME`). Rows gathered
@@ -45,6 +50,7 @@ import json
 import pickle
 import sys
 import tempfile
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -87,6 +93,7 @@ RERANKED_LEAST = 4
 RERANK_MARGIN = 4.0
 ABSENT_SAMPLE = 4  # every Nth question of the larger set is asked of the smaller set's archive
 ALIKE_QUESTIONS = 2000  # about this many of a set's questions are asked of its other half
+NEAR_QUESTIONS = 2000  # and about this many of its own articles with every other paragraph
 FALSE_ANSWERS = 0.08  # out-of-archive questions allowed a quote, on the training half
 # Of the out-of-archive questions declined (training half), those offered the nearest story: the
 # same one in ten that false answers may reach. Such an offer is a story about other news nearly
@@ -388,7 +395,32 @@ def gather(rows_file: Path | None, linear: bool, layouts):
                     answerer, questions[::sample], head_only=True, in_archive=False
                 )
                 archive.close()
-    gathered = (lexical_rows, full_rows, absent_rows, alike_rows)
+        print("near misses: the articles with the answer's paragraph left out", file=sys.stderr)
+        near_rows = {}
+        for number, name in enumerate(names):
+            near_rows[name] = []
+            for kept in (0, 1):  # every other paragraph of every article
+                cut = [
+                    replace(a, paragraphs=a.paragraphs[kept::2]) if len(a.paragraphs) > 1 else a
+                    for a in articles[name]
+                ]
+                archive = Archive(Path(folder) / f"{number}-near-{kept}")
+                archive.add(cut)
+                questions = [
+                    q
+                    for q in asked[name]
+                    if not any(has_answer(q.answers, p.text) for p in cut[q.article].paragraphs)
+                ]
+                sample = max(1, len(questions) // (NEAR_QUESTIONS // 2))
+                answerer = Answerer(StoryPassages(archive.passages, archive.store), staged, encoder)
+                # a near miss only if no candidate still holds the answer, elsewhere in the set
+                near_rows[name] += [
+                    (out, labelled)
+                    for out, labelled in collect(answerer, questions[::sample], head_only=True)
+                    if not any(label for _, label in labelled)
+                ]
+                archive.close()
+    gathered = (lexical_rows, full_rows, absent_rows, alike_rows, near_rows)
     if rows_file:
         rows_file.write_bytes(pickle.dumps(gathered))
     return gathered
@@ -418,6 +450,11 @@ def main(argv: list[str]) -> int:
         "(news-length paragraphs); both by default; with --refit, train on these of the "
         "layouts gathered, and report on all",
     )
+    parser.add_argument(
+        "--without-near-misses",
+        action="store_true",
+        help="teach the no-answer decision no near misses (a baseline on the same --rows)",
+    )
     args = parser.parse_args(argv)
     chosen = {name for name in args.layouts.split(",") if name}
     if unknown := chosen - set(LAYOUTS):
@@ -431,9 +468,11 @@ def main(argv: list[str]) -> int:
     )
     rows_of_questions = partial(question_rows, names=question_names)
     if args.refit:
-        lexical_rows, full_rows, absent_rows, alike_rows = pickle.loads(args.rows.read_bytes())
+        gathered = pickle.loads(args.rows.read_bytes())
     else:
-        lexical_rows, full_rows, absent_rows, alike_rows = gather(args.rows, args.linear, layouts)
+        gathered = gather(args.rows, args.linear, layouts)
+    lexical_rows, full_rows, absent_rows, alike_rows, *near = gathered
+    near_rows = near[0] if near else {name: [] for name in full_rows}  # rows gathered before
     trained_on = [name for name in full_rows if laid_out(name)[1] in layouts]
     if len(trained_on) < len(SETS) * len(layouts):
         parser.error(f"{args.rows} holds no rows of some of these layouts: {args.layouts}")
@@ -443,9 +482,9 @@ def main(argv: list[str]) -> int:
         args.linear,
         LEXICAL_TREES,
     )
-    full_rows, absent_rows, alike_rows = (
+    full_rows, absent_rows, alike_rows, near_rows = (
         {name: re_scored(rows, lexical) for name, rows in kind.items()}
-        for kind in (full_rows, absent_rows, alike_rows)
+        for kind in (full_rows, absent_rows, alike_rows, near_rows)
     )
     every_full = [row for name in trained_on for row in full_rows[name]]
     full = fit_stage(groups_of(every_full, full_names, False), full_names, args.linear, FULL_TREES)
@@ -453,6 +492,8 @@ def main(argv: list[str]) -> int:
     def negatives(held_out: bool) -> np.ndarray:
         parts = [rows_of_questions(absent_rows[n], full, held_out)[0] for n in trained_on]
         parts += [rows_of_questions(alike_rows[n], full, held_out)[0] for n in trained_on]
+        if not args.without_near_misses:
+            parts += [rows_of_questions(near_rows[n], full, held_out)[0] for n in trained_on]
         return np.vstack([p for p in parts if len(p)])
 
     rows, _ = rows_of_questions(every_full, full, False)
@@ -494,8 +535,11 @@ def main(argv: list[str]) -> int:
             for kind, rows_of in (
                 ("other set's archive", absent_rows),
                 ("other half's archive", alike_rows),
+                ("answer's paragraph left out", near_rows),
             ):
                 absent, _ = rows_of_questions(rows_of[name], full, held_out)
+                if not len(absent):
+                    continue
                 sure_absent = sure_of(asks, absent)
                 given = 100 * float(np.mean(sure_absent >= answer_bar))
                 figures[f"on the {kind}: given a quote"] = round(given, 1)
