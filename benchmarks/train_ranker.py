@@ -31,7 +31,7 @@ article. The archive is whole either way: a question is asked of every article.
    candidate). They teach the no-answer decision too (`--without-near-misses`: not), and
    their held-out share given a quote is reported; the bar stays set as in 3.
 
-`--rows` keeps the labelled candidates of steps 1-3 in a pickle; `--refit` fits again from it
+`--rows` keeps the labelled candidates of steps 1-4 in a pickle; `--refit` fits again from it
 (the full stage's rows were chosen by the lexical stage of the run that made them; rows kept
 before near misses were gathered have none).
 `--dry-run` reports without writing ranker.json. `--without` leaves features out of every
