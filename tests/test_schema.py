@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import fields
@@ -52,6 +53,24 @@ def test_an_irregular_verbs_past_forms_are_its_base_form():
     assert terms_of("Sold") == terms_of("sells")
     assert terms_of("left found saw") == ["left", "found", "saw"]  # words of their own too
     assert terms_of("made took") == ["made", "took"]  # the commonest: in every story
+    assert terms_of("sued suing freed") == terms_of("sue sues free")  # regular, yet apart
+
+
+@pytest.mark.parametrize(
+    ("word", "kin"),
+    [
+        ("investigated", "investigation"),
+        ("investigating", "investigate"),
+        ("died", "die"),
+        ("dying", "dies"),
+        ("evacuated", "evacuation"),
+        ("operated", "operations"),
+    ],
+)
+def test_a_verbs_forms_and_its_noun_are_one_term(word, kin):
+    """Porter2's stems: Whoosh's default Porter read "investigated" apart from "investigate"
+    and "investigation", so "who is investigating?" never met "the investigation"."""
+    assert terms_of(word) == terms_of(kin)
 
 
 def test_an_index_opened_by_another_version_of_the_code_reads_its_analyzer_afresh():

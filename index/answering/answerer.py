@@ -12,7 +12,7 @@ from index.answering.candidates import (
     lexical_candidates,
     rank,
 )
-from index.answering.derivation import made_from
+from index.answering.derivation import made_from, made_into
 from index.answering.dictionary import is_english, load_word_list
 from index.answering.encoder import Encoder, shared_encoder
 from index.answering.question import (
@@ -140,8 +140,10 @@ class Answerer:
         if counts := [w for w in unknown if is_count(w)]:  # "the 3 reasons": it matches nothing
             question = replace(question, words=tuple(w for w in question.words if w not in counts))
             unknown = [w for w in unknown if w not in counts]
-        if made := {w: f for w in unknown if (f := made_from(w, self._passages.knows))}:
-            # "what caused the closure?" of a story saying "closed"; the model reads it as typed
+        knows = self._passages.knows
+        if made := {w: f for w in unknown if (f := made_from(w, knows) or made_into(w, knows))}:
+            # "what caused the closure?" of a story saying "closed", "who sued?" of one saying
+            # "lawsuit"; the model reads it as typed
             question = replace(question, words=tuple(made.get(w, w) for w in question.words))
             unknown = [w for w in unknown if w not in made]
         # A word only a headline holds ("storm", of a story whose text says "thunderstorms") is
@@ -212,7 +214,7 @@ class Answerer:
         sure = ranking.answerable.probability(_question_features(ranked))
         first = self._reading.role_holder(
             asked, ranked, sure >= ranking.answer_bar
-        ) or self._reading.game_result(asked, ranked)
+        ) or self._reading.told_first(asked, ranked)
         if first is None and sure >= ranking.nearest_bar:  # a story near enough to offer
             first = self._reading.next_step(asked, ranked)
         if sure < ranking.answer_bar and first is None:

@@ -105,6 +105,21 @@ _RESULT = re.compile(
     r"downed|blanked|rallied|held\s+off)\b",
     re.I,
 )
+# Who voted against something asked: "who voted against the garage?", "which council members
+# voted no?", "who opposed the levy?", "who was the lone dissent?"; at the question's start
+# ("the Quakers who opposed theatrical performances" is no such question)
+_DISSENT_ASKED = re.compile(
+    r"^\W*(?:and\s+)?(?:who|which\s+(?:[\w'’-]+\s+){0,2}?\w+?s?)\s+(?:else\s+)?(?:"
+    r"vot(?:ed|es?|ing)\s+(?:against|no)|(?:(?:is|are|was|were)\s+)?opposed|dissented|objected|"
+    r"(?:was|were|cast)\s+the\s+(?:lone|only|sole)\s+(?:no|dissent|vote|holdout))\b",
+    re.I,
+)
+# A vote against told: "cast the lone vote against", "voted no", "Justice Otero, in a dissent"
+_DISSENT = re.compile(
+    r"\b(?:vot(?:ed|es?|ing)\s+(?:against|no)\b|(?:lone|only|sole)\s+(?:[\"“']?no[\"”']?\s+)?"
+    r"(?:vote|dissent)|dissent(?:ed|ing|s)?\b|opposed\b|objected\b)",
+    re.I,
+)
 # A sentence dating something already past, whatever the story's date
 _BEHIND = re.compile(
     r"\b(?:ago|yesterday|last\s+(?:week|month|year|spring|summer|fall|autumn|winter)|"
@@ -186,6 +201,18 @@ def tells_result(text: str) -> bool:
     """True if the text tells a game's result: a score, and a verb saying who won ("The Bears
     lost 24-17 to the Kingston Knights"); not a vote ("voted 6-1")."""
     return bool(_SCORE.search(text) and _RESULT.search(text))
+
+
+def asks_dissent(question: str) -> bool:
+    """True if the question asks who voted against something ("who voted against the
+    garage?", "which council members voted no?", "who opposed the levy?")."""
+    return bool(_DISSENT_ASKED.search(question))
+
+
+def tells_dissent(text: str) -> bool:
+    """True if the text tells of a vote against ("cast the lone vote against", "voted no",
+    "in a dissent joined by", "opposed the plan")."""
+    return bool(_DISSENT.search(text))
 
 
 def answer_type(question: str) -> str | None:

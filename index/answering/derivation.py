@@ -1,8 +1,12 @@
-"""A noun the archive lacks ("closure", "deaths") read as the verb its stories use ("closed")."""
+"""A noun the archive lacks ("closure") read as the verb its stories use ("closed"), and a verb
+it lacks ("sued") as the noun they use ("lawsuit")."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+
+from index.search.schema import terms_of
 
 # Nouns news questions use for what stories tell with a verb or an adjective ("what caused the
 # closure?" of "schools will be closed"; "how many deaths?" of "three people died"), whose
@@ -61,6 +65,8 @@ MADE_FROM = {
     "absence": "absent",
     "layoff": "laid lay",
     "lawsuit": "sued sue",
+    "opponent": "opposed oppose",
+    "opposition": "opposed oppose",
     "bankruptcy": "bankrupt",
 }
 
@@ -76,3 +82,22 @@ def made_from(word: str, knows: Callable[[str], bool]) -> str | None:
         if forms is not None:
             return next((form for form in forms.split() if knows(form)), None)
     return None
+
+
+@cache
+def _nouns_by_term() -> dict[str, tuple[str, ...]]:
+    """Each verb form's index term: the nouns made from it ("su": "lawsuit")."""
+    nouns: dict[str, tuple[str, ...]] = {}
+    for noun, forms in MADE_FROM.items():
+        for term in {t for form in forms.split() for t in terms_of(form)}:
+            nouns[term] = (*nouns.get(term, ()), noun)
+    return nouns
+
+
+def made_into(word: str, knows: Callable[[str], bool]) -> str | None:
+    """The noun a verb typed in lower case makes ("sued": "lawsuit"), if the archive holds
+    that noun; None for any other word."""
+    if word != word.lower():
+        return None
+    nouns = (noun for term in terms_of(word) for noun in _nouns_by_term().get(term, ()))
+    return next((noun for noun in nouns if knows(noun)), None)

@@ -1,10 +1,11 @@
 """Reading on in the stories a question's quotes come from: the words a story never uses, and
 the quote some questions want first (the reason, the lede, the role's holder, the next step,
-a game's result), read from the index when the search did not find it."""
+a game's result, a vote against), read from the index when the search did not find it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from index.answering.candidates import (
     Candidate,
@@ -14,7 +15,15 @@ from index.answering.candidates import (
     story_asked_for,
     terms_in,
 )
-from index.answering.cues import asks_result, asks_why, gives_reason, tells_ahead, tells_result
+from index.answering.cues import (
+    asks_dissent,
+    asks_result,
+    asks_why,
+    gives_reason,
+    tells_ahead,
+    tells_dissent,
+    tells_result,
+)
 from index.answering.question import Question
 from index.answering.roles import names_holder, role_asked
 from index.citation import Citation
@@ -27,8 +36,27 @@ from index.search.schema import terms_of
 CARRIED_SHARE = 0.5
 # Words of a role a quote must name its holder by to come before the quotes the model prefers
 ROLE_WORDS_ANSWERED = 2
-RESULT_STORIES = 3  # asked a game's result, the best-quoted stories read for one
-_RESULT_WORDS = frozenset("final score scores won win wins".split())  # what a result answers
+TOLD_STORIES = 3  # asked a game's result or a vote against: the stories read for it
+
+
+@dataclass(frozen=True)
+class _Telling:
+    """A kind of fact a question may ask for first: how a question asks it, how a quote tells
+    it, and the words asking it (which the quote's story need not use)."""
+
+    asks: Callable[[str], bool]
+    tells: Callable[[str], bool]
+    asking: frozenset[str]
+
+
+_TOLD_FIRST = (
+    _Telling(asks_result, tells_result, frozenset("final score scores won win wins".split())),
+    _Telling(
+        asks_dissent,
+        tells_dissent,
+        frozenset("voted vote votes voting against no opposed dissented objected lone".split()),
+    ),
+)
 
 
 class StoryReading:
@@ -107,29 +135,32 @@ class StoryReading:
             question, self._passages.paragraphs(story.article_id)[1:], tells_ahead
         )
 
-    def game_result(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
-        """Asked a game's result ("what was the final score?"), the best quote telling one (a
-        score and who won: "The Bayview Bears lost 24-17 to the Kingston Knights"), else the
-        first paragraph telling one of the best-quoted stories, read from the index; only of
-        a story that uses every other word of the question ("the first match" is no game its
-        story tells of)."""
-        if not asks_result(question.text):
+    def told_first(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
+        """Asked a game's result ("what was the final score?") or who voted against something
+        ("who voted against the garage?"), the best quote telling it (a score and who won:
+        "The Bayview Bears lost 24-17 to the Kingston Knights"; a vote against: "Council
+        member Gina Alvarez cast the lone vote against"), else the first paragraph telling it
+        of the best-quoted stories, read from the index; only of a story that uses every word
+        of the question but those asking it ("the first match" is no game its story tells of;
+        "the garage" is named in the lede, not beside the vote against it)."""
+        kind = next((kind for kind in _TOLD_FIRST if kind.asks(question.text)), None)
+        if kind is None:
             return None
         cited = {c.passage.article_id: c.passage.citation for c in reversed(ranked)}
         missing = self.never_said(question, cited, ranked)
-        about = [  # the stories that use every word of the question but those asking a result
+        about = [  # the stories that use every word of the question but those asking it
             story
             for story in dict.fromkeys(c.passage.article_id for c in ranked)
-            if not {w.lower() for w in missing[story]} - _RESULT_WORDS
+            if not {w.lower() for w in missing[story]} - kind.asking
         ]
         told = next(
-            (c for c in ranked if c.passage.article_id in about and tells_result(c.text)), None
+            (c for c in ranked if c.passage.article_id in about and kind.tells(c.text)), None
         )
         if told is not None:
             return told
-        for story in about[:RESULT_STORIES]:
-            found = self._first_telling(question, self._passages.paragraphs(story), tells_result)
-            if found is not None:
+        for story in about[:TOLD_STORIES]:
+            paragraphs = self._passages.paragraphs(story)
+            if (found := self._first_telling(question, paragraphs, kind.tells)) is not None:
                 return found
         return None
 
