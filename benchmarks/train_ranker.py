@@ -28,8 +28,10 @@ article. The archive is whole either way: a question is asked of every article.
    printed.
 4. Near misses, the out-of-archive questions a newsroom's own archive gets: each set's articles
    with every other paragraph left out, asked the questions whose answer is left out (and in no
-   candidate). They teach the no-answer decision too (`--without-near-misses`: not), and
-   their held-out share given a quote is reported; the bar stays set as in 3.
+   candidate). Their share given a quote is reported. `--with-near-misses` teaches the no-answer
+   decision them too (the bar stays set as in 3): it declines more near misses, but gives more
+   of the other set's questions a quote, and declines right answers to paraphrased questions
+   (docs/answer-quality.md, "Tried, no gain").
 
 `--rows` keeps the labelled candidates of steps 1-4 in a pickle; `--refit` fits again from it
 (the full stage's rows were chosen by the lexical stage of the run that made them; rows kept
@@ -451,9 +453,10 @@ def main(argv: list[str]) -> int:
         "layouts gathered, and report on all",
     )
     parser.add_argument(
-        "--without-near-misses",
+        "--with-near-misses",
         action="store_true",
-        help="teach the no-answer decision no near misses (a baseline on the same --rows)",
+        help="teach the no-answer decision the near misses too (tried and not shipped: "
+        "docs/answer-quality.md)",
     )
     args = parser.parse_args(argv)
     chosen = {name for name in args.layouts.split(",") if name}
@@ -492,7 +495,7 @@ def main(argv: list[str]) -> int:
     def negatives(held_out: bool) -> np.ndarray:
         parts = [rows_of_questions(absent_rows[n], full, held_out)[0] for n in trained_on]
         parts += [rows_of_questions(alike_rows[n], full, held_out)[0] for n in trained_on]
-        if not args.without_near_misses:
+        if args.with_near_misses:
             parts += [rows_of_questions(near_rows[n], full, held_out)[0] for n in trained_on]
         return np.vstack([p for p in parts if len(p)])
 
