@@ -86,7 +86,7 @@ def made_from(word: str, knows: Callable[[str], bool]) -> str | None:
 
 @cache
 def _nouns_by_term() -> dict[str, tuple[str, ...]]:
-    """Each verb form's index term: the nouns made from it ("su": "lawsuit")."""
+    """Each verb form's index term: the nouns made from it ("sue": "lawsuit")."""
     nouns: dict[str, tuple[str, ...]] = {}
     for noun, forms in MADE_FROM.items():
         for term in {t for form in forms.split() for t in terms_of(form)}:

@@ -64,8 +64,9 @@ _MONTH_NAMES = {
 
 
 class IrregularVerbFilter(analysis.Filter):
-    """An irregular verb's past forms are its base form, which the stemmer cannot find:
-    "when did she write it?" meets "she wrote it", "who won?" meets "will win"."""
+    """An irregular verb's past forms (and the few regular forms the stemmer leaves apart) are
+    its base form: "when did she write it?" meets "she wrote it", "who won?" meets "will win",
+    "who sued?" meets "will sue"."""
 
     def __call__(self, tokens):
         for token in tokens:
@@ -89,8 +90,7 @@ _IRREGULAR = {
     shake shook shaken; shoot shot; sing sang sung; sink sank sunk; speak spoke spoken;
     spend spent; steal stole stolen; strike struck stricken; swear swore sworn;
     swim swam swum; teach taught; throw threw thrown; wear wore worn; win won;
-    withdraw withdrew withdrawn; write wrote written;
-    sue sued suing; free freed
+    withdraw withdrew withdrawn; write wrote written; sue sued suing
     """.split(";")
     for base, *pasts in [line.split()]
     for past in pasts
