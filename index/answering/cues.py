@@ -109,7 +109,7 @@ _RESULT = re.compile(
 # voted no?", "who opposed the levy?", "who was the lone dissent?"; at the question's start
 # ("the Quakers who opposed theatrical performances" is no such question)
 _DISSENT_ASKED = re.compile(
-    r"^\W*(?:and\s+)?(?:who|which\s+(?:[\w'’-]+\s+){0,2}?\w+?s?)\s+(?:else\s+)?(?:"
+    r"^\W*(?:and\s+)?(?:who|which\s+(?:[\w'’-]+\s+){0,2}?\w+)\s+(?:else\s+)?(?:"
     r"vot(?:ed|es?|ing)\s+(?:against|no)|(?:(?:is|are|was|were)\s+)?opposed|dissented|objected|"
     r"(?:was|were|cast)\s+the\s+(?:lone|only|sole)\s+(?:no|dissent|vote|holdout))\b",
     re.I,
