@@ -83,27 +83,29 @@ class ConditionalFeed:
             headers = dict(handler.headers.items())
             if self.failing:
                 body = b"Service Unavailable"
+                self.log.append(Served(headers, self.failing, len(body)))
                 handler.send_response(self.failing)
                 handler.send_header("Content-Type", "text/plain")
                 handler.send_header("Content-Length", str(len(body)))
                 handler.end_headers()
                 handler.wfile.write(body)
-                self.log.append(Served(headers, self.failing, len(body)))
                 return
             match = headers.get("If-None-Match") == self.etag or (
                 "If-None-Match" not in headers
                 and headers.get("If-Modified-Since") == self.last_modified
             )
+            body = b"" if match else self.data
+            # Logged before answering: the client may read the answer, and the test the log,
+            # before this thread runs again.
+            self.log.append(Served(headers, 304 if match else 200, len(body)))
             handler.send_response(304 if match else 200)
             handler.send_header("ETag", self.etag)
             handler.send_header("Last-Modified", self.last_modified)
-            body = b"" if match else self.data
             if not match:
                 handler.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 handler.send_header("Content-Length", str(len(body)))
             handler.end_headers()
             handler.wfile.write(body)
-            self.log.append(Served(headers, 304 if match else 200, len(body)))
 
 
 class Clock:
