@@ -120,6 +120,25 @@ _DISSENT = re.compile(
     r"(?:vote|dissent)|dissent(?:ed|ing|s)?\b|opposed\b|objected\b)",
     re.I,
 )
+# What something costs asked: "how much will the garage cost?", "how much did the city
+# spend on it?", "what is the price tag of the bridge?"; at the question's start
+_COST_ASKED = re.compile(
+    r"^\W*(?:and\s+)?(?:how\s+much\s+(?:money\s+)?(?:will|would|did|does|do|could|is|was|are|"
+    r"were|has|have|had)\b(?:\s+[\w'’-]+){1,8}?\s+(?:cost|costs|spend|spent|pay|paid)\b|"
+    r"what\s+(?:will|would|did|does|do)\b(?:\s+[\w'’-]+){1,8}?\s+cost\b|"
+    r"what(?:'s|’s|s|\s+(?:is|was|will\s+be))\s+the\s+(?:total\s+|estimated\s+|projected\s+)?"
+    r"(?:cost|price(?:\s+tag)?)\b)",
+    re.I,
+)
+# A cost told: a sum of money ("$22 million", "3 billion euros", "twenty million dollars"),
+# or in words ("cost twice as much", "can be read free of charge")
+_COST = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:million\s+|billion\s+|thousand\s+)?"
+    r"(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b|"
+    rf"\b(?:{_NUMBER_WORDS})\s+(?:million\s+|billion\s+)?(?:dollars|euros|pounds)\b|"
+    r"\b(?:cost(?:s|ing)?|price[sd]?|free\s+of\s+charge|fare-free)\b",
+    re.I,
+)
 # A sentence dating something already past, whatever the story's date
 _BEHIND = re.compile(
     r"\b(?:ago|yesterday|last\s+(?:week|month|year|spring|summer|fall|autumn|winter)|"
@@ -213,6 +232,18 @@ def tells_dissent(text: str) -> bool:
     """True if the text tells of a vote against ("cast the lone vote against", "voted no",
     "in a dissent joined by", "opposed the plan")."""
     return bool(_DISSENT.search(text))
+
+
+def asks_cost(question: str) -> bool:
+    """True if the question asks what something costs ("how much will the garage cost?",
+    "what is the price tag?")."""
+    return bool(_COST_ASKED.search(question))
+
+
+def tells_cost(text: str) -> bool:
+    """True if the text tells what something costs: a sum of money ("The $22 million
+    project", "3 billion euros") or in words ("cost twice as much", "free of charge")."""
+    return bool(_COST.search(text))
 
 
 def answer_type(question: str) -> str | None:

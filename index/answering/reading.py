@@ -16,11 +16,13 @@ from index.answering.candidates import (
     terms_in,
 )
 from index.answering.cues import (
+    asks_cost,
     asks_dissent,
     asks_result,
     asks_why,
     gives_reason,
     tells_ahead,
+    tells_cost,
     tells_dissent,
     tells_result,
 )
@@ -55,6 +57,13 @@ _TOLD_FIRST = (
         asks_dissent,
         tells_dissent,
         frozenset("voted vote votes voting against no opposed dissented objected lone".split()),
+    ),
+    _Telling(
+        asks_cost,
+        tells_cost,
+        frozenset(
+            "much money cost costs spend spent pay paid price tag total estimated projected".split()
+        ),
     ),
 )
 
