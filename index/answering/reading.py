@@ -1,6 +1,7 @@
 """Reading on in the stories a question's quotes come from: the words a story never uses, and
 the quote some questions want first (the reason, the lede, the role's holder, the next step,
-a game's result, a vote against), read from the index when the search did not find it."""
+a game's result, a vote against, a cost), read from the index when the search did not find
+it."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ from index.search.schema import terms_of
 CARRIED_SHARE = 0.5
 # Words of a role a quote must name its holder by to come before the quotes the model prefers
 ROLE_WORDS_ANSWERED = 2
-TOLD_STORIES = 3  # asked a game's result or a vote against: the stories read for it
+TOLD_STORIES = 3  # asked a game's result, a vote against or a cost: the stories read for it
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,11 @@ class StoryReading:
         )
 
     def told_first(self, question: Question, ranked: list[Candidate]) -> Candidate | None:
-        """Asked a game's result ("what was the final score?") or who voted against something
-        ("who voted against the garage?"), the best quote telling it (a score and who won:
-        "The Bayview Bears lost 24-17 to the Kingston Knights"; a vote against: "Council
-        member Gina Alvarez cast the lone vote against"), else the first paragraph telling it
+        """Asked a game's result ("what was the final score?"), who voted against something
+        ("who voted against the garage?") or what something costs ("how much will the garage
+        cost?"), the best quote telling it (a score and who won: "The Bayview Bears lost 24-17
+        to the Kingston Knights"; a vote against: "Council member Gina Alvarez cast the lone
+        vote against"; a sum: "The $22 million project"), else the first paragraph telling it
         of the best-quoted stories, read from the index; only of a story that uses every word
         of the question but those asking it ("the first match" is no game its story tells of;
         "the garage" is named in the lede, not beside the vote against it)."""
