@@ -107,3 +107,21 @@ def test_a_story_telling_no_sum_is_not_made_to(archive):
     archive.add([GARAGE, POOL, LIBRARY])
     answer = archive.ask("how much will the library's sunday hours cost?")
     assert not any("$" in quote.text for quote in answer.quotes)
+
+
+
+LEDGER = _story(
+    "Harlow museum shows a 1770 grain ledger",
+    "ledger",
+    "A bushel of wheat cost twice as much in Harlow in 1770 as it had in 1720, a merchant's "
+    "ledger on show at the county museum records.",
+    "The museum bought the ledger for $12,000 at an auction in 1998.",
+)
+
+
+def test_a_cost_told_in_words_is_not_pushed_behind_another_sum(archive):
+    """The ledger's price is no price of wheat: the quote telling it in words stays first."""
+    archive.add([LEDGER, GARAGE, POOL])
+    answer = archive.ask("how much did a bushel of wheat cost in 1770?")
+    assert answer.quotes
+    assert "twice as much" in answer.quotes[0].text
