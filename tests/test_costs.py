@@ -109,7 +109,6 @@ def test_a_story_telling_no_sum_is_not_made_to(archive):
     assert not any("$" in quote.text for quote in answer.quotes)
 
 
-
 LEDGER = _story(
     "Harlow museum shows a 1770 grain ledger",
     "ledger",
