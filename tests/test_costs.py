@@ -8,21 +8,13 @@ import pytest
 from index.answering.cues import asks_cost, tells_cost
 from index.article import Article
 from tests.conftest import assert_verbatim, story
+from tests.test_votes_against import GARAGE  # its paragraph 1: "The $18 million project …"
 
 
 def _story(title: str, key: str, *paragraphs: str) -> Article:
     return story(title, key, *paragraphs, source="Harlow Courier", published="2026-11-24")
 
 
-GARAGE = _story(
-    "Harlow council approves downtown parking garage",
-    "garage",
-    "The Harlow City Council voted 5-2 on Tuesday to build a 300-space parking garage on the "
-    "site of the old bus depot.",
-    "The $18 million project will be paid for with parking revenue bonds, finance director "
-    "Tom Reyes said.",
-    "Construction is expected to begin next summer and take about 14 months.",
-)
 POOL = _story(
     "Harlow pool to reopen after repairs",
     "pool",
