@@ -150,10 +150,11 @@ class StoryReading:
         ("who voted against the garage?") or what something costs ("how much will the garage
         cost?"), the best quote telling it (a score and who won: "The Bayview Bears lost 24-17
         to the Kingston Knights"; a vote against: "Council member Gina Alvarez cast the lone
-        vote against"; a sum: "The $22 million project"), else the first paragraph telling it
-        of the best-quoted stories, read from the index; only of a story that uses every word
-        of the question but those asking it ("the first match" is no game its story tells of;
-        "the garage" is named in the lede, not beside the vote against it)."""
+        vote against"; a cost: "The $22 million project", "cost twice as much"), else the
+        first paragraph telling it of the best-quoted stories, read from the index; only of a
+        story that uses every word of the question but those asking it ("the first match" is
+        no game its story tells of; "the garage" is named in the lede, not beside the vote
+        against it)."""
         kind = next((kind for kind in _TOLD_FIRST if kind.asks(question.text)), None)
         if kind is None:
             return None
