@@ -60,6 +60,29 @@ def test_a_near_miss_names_the_word_its_story_lacks(newsroom):
     assert all("Harbor" not in q.unmentioned and "chief" not in q.unmentioned for q in police)
 
 
+CRASH = Article(
+    title="Driver convicted in Route 9 crash",
+    source="Valley Wire",
+    key="crash",
+    paragraphs=(
+        Paragraph(
+            "A jury found the driver guilty of vehicular homicide in the death of a cyclist."
+        ),
+    ),
+)
+
+
+def test_a_word_searched_in_another_form_is_named_as_typed(archive):
+    """No story says "died"; the crash story says "death", so "died" is searched as "death". The
+    wildfire story says neither: the reader is told it never mentions "died", as asked."""
+    archive.add([WILDFIRE, CRASH])
+    answer = archive.ask("how many people died in the Copper Gulch wildfire?")
+    fire = [q for q in answer.quotes if q.citation.title == WILDFIRE.title]
+    assert fire, answer
+    assert "died" in fire[0].unmentioned
+    assert "death" not in fire[0].unmentioned
+
+
 def test_a_word_in_another_paragraph_or_the_headline_is_mentioned(newsroom):
     """The quote about the swearing-in lacks "police" and "department", but its story has them:
     the story is checked, not the quote."""

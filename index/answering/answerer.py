@@ -144,7 +144,11 @@ class Answerer:
         if made := {w: f for w in unknown if (f := made_from(w, knows) or made_into(w, knows))}:
             # "what caused the closure?" of a story saying "closed", "who sued?" of one saying
             # "lawsuit"; the model reads it as typed
-            question = replace(question, words=tuple(made.get(w, w) for w in question.words))
+            question = replace(
+                question,
+                words=tuple(made.get(w, w) for w in question.words),
+                searched_as=question.searched_as + tuple(made.items()),
+            )
             unknown = [w for w in unknown if w not in made]
         # A word only a headline holds ("storm", of a story whose text says "thunderstorms") is
         # no slip and no subject the archive lacks: `candidates` searches the headlines for it
@@ -239,8 +243,9 @@ class Answerer:
         missing = self._reading.never_said(
             question, {q.citation.article_id: q.citation for q in quotes}, read
         )
+        typed = {searched: word for word, searched in question.searched_as}
         return tuple(
-            replace(quote, unmentioned=gone)
+            replace(quote, unmentioned=tuple(typed.get(w, w) for w in gone))
             if (gone := missing[quote.citation.article_id])
             else quote
             for quote in quotes

@@ -222,6 +222,9 @@ class Question:
     # A follow-up to a question none of whose named authors' or outlets' stories answered it
     # (the answer offered the rest of the archive's nearest story): it leaves those names
     names_left: bool = False
+    # Words searched in another form than typed, (typed, searched): "died" as "death", of an
+    # archive whose stories say "death" but never "died"
+    searched_as: tuple[tuple[str, str], ...] = ()
 
     @property
     def subject(self) -> tuple[str, ...]:
